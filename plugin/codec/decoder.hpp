@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// SAX-style decoder of one FunXMPP node (spec section 3). It emits events to a handler, each
+// carrying the byte offset and length that encoded it and how it was encoded, so that a
+// consumer (XML writer, tree builder, Wireshark tree) never re-parses anything. Errors carry
+// the offset and a reason. Time is linear in the input; nothing is allocated by the decoder.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "codec/version.hpp"
+
+namespace funxmpp {
+
+// How a string slot was encoded on the wire (spec 3.2).
+enum class Encoding : std::uint8_t {
+    Null,            // 0x00
+    StreamStart,     // 0x01 in tag position
+    StreamEnd,       // 0x02 in tag position
+    Token,           // primary token byte
+    SecondaryToken,  // 0xEC b (1.4/1.5) or 0xEC..0xEF b (1.6)
+    ExtendedToken,   // 0xFE b (1.0-1.2)
+    Binary8,         // 0xFC
+    Binary24,        // 0xFD up to 1.5
+    Binary20,        // 0xFD in 1.6
+    Binary32,        // 0xFE in 1.6
+    Nibble,          // 0xFF
+    Hex,             // 0xFB
+    Jid,             // 0xFA user server
+};
+
+const char *encoding_name(Encoding e);
+
+// One encoded string. `bytes` points into the decoded buffer (binary, tokens' table text)
+// or into the decoder's scratch space (packed strings): valid only during the event.
+struct StringValue {
+    Encoding encoding = Encoding::Null;
+    std::uint32_t offset = 0;   // of the lead byte, relative to the decoded buffer
+    std::uint32_t length = 0;   // bytes that encoded it, lead byte included
+    std::uint8_t lead = 0;      // the lead byte
+    std::uint8_t page = 0;      // secondary tokens: page k (lead 0xEC + k)
+    std::uint16_t index = 0;    // tokens: index into the table (primary byte, or byte in page)
+    std::string_view bytes;     // decoded content (empty for Null, StreamStart, StreamEnd, Jid)
+};
+
+// A string slot's value: a plain string, or a JID pair made of two strings.
+struct Value {
+    StringValue str;            // for a JID: encoding Jid, offset/length of the whole pair
+    StringValue user, server;   // JID parts (user.encoding Null = no user part)
+
+    bool is_jid() const { return str.encoding == Encoding::Jid; }
+    // The text a user reads: bytes, or "user@server" / "server" for a JID.
+    std::string text() const;
+};
+
+struct NodeBegin {
+    std::uint32_t offset = 0;         // of the node's list header
+    std::uint32_t header_length = 0;  // bytes of the list header (1, 2 or 3)
+    std::uint32_t list_size = 0;      // N
+    std::uint32_t attribute_count = 0;
+    bool has_content = false;         // N even
+    unsigned depth = 0;               // 0 for the top-level stanza
+    Value tag;
+};
+
+class DecodeHandler {
+public:
+    virtual ~DecodeHandler() = default;
+    virtual void node_begin(const NodeBegin &) {}
+    virtual void attribute(const Value & /*key*/, const Value & /*value*/) {}
+    // The content is a list of `count` children; the list header spans [offset, offset+length).
+    virtual void children_begin(std::uint32_t /*offset*/, std::uint32_t /*length*/, std::uint32_t /*count*/) {}
+    virtual void data(const Value &) {}
+    // `end` = offset just past the node's last byte.
+    virtual void node_end(std::uint32_t /*end*/) {}
+};
+
+enum class DecodeErrorKind : std::uint8_t {
+    None,
+    Truncated,         // the data ends inside a node
+    EmptyNode,         // list size 0 where a node was expected
+    InvalidLeadByte,   // a byte that starts nothing in this position for this version
+    UnknownToken,      // a token byte/index with no entry in this version's dictionary
+    InvalidNibble,     // packed string with a nibble outside its alphabet, or bad length
+    NullTag,           // a node whose tag is the null string
+    NestedJid,         // a JID pair inside a JID pair
+    DepthLimit,        // nesting deeper than the limit
+    TrailingBytes,     // bytes left in the frame after its node
+};
+
+const char *error_kind_name(DecodeErrorKind kind);
+
+struct DecodeError {
+    DecodeErrorKind kind = DecodeErrorKind::None;
+    std::uint32_t offset = 0;   // where the problem was found, relative to the decoded buffer
+    std::uint32_t detail = 0;   // the offending byte / index / depth, when there is one
+
+    std::string message() const;  // e.g. "unknown token 0xf5 for WA 1.5"
+    Version version{};
+};
+
+struct DecodeLimits {
+    unsigned max_depth = 128;   // real stanzas nest fewer than 10 levels
+};
+
+struct DecodeResult {
+    DecodeError error;          // kind None on success
+    bool keep_alive = false;    // the payload was the single byte 0x00
+    bool ok() const { return error.kind == DecodeErrorKind::None; }
+};
+
+// Decodes a frame payload: exactly one node (or the keep-alive byte) filling `size` bytes.
+DecodeResult decode_payload(const Dialect &dialect, const std::uint8_t *data, std::size_t size,
+                            DecodeHandler &handler, const DecodeLimits &limits = {});
+
+}  // namespace funxmpp

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// funxmpp-decode: FunXMPP bytes (hex or a binary file) to canonical XML, one stanza a line.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "codec/decoder.hpp"
+#include "codec/framing.hpp"
+#include "codec/version.hpp"
+#include "codec/xml.hpp"
+
+namespace {
+
+using namespace funxmpp;
+
+const char kUsage[] =
+    "usage: funxmpp-decode [options] [HEX...]\n"
+    "Decodes FunXMPP bytes to canonical XML, one stanza per line.\n"
+    "Input is hex (arguments, or standard input when there are none; whitespace and ':'\n"
+    "are ignored) or, with --binary, raw bytes.\n"
+    "\n"
+    "  --binary FILE    read raw bytes from FILE ('-' for standard input)\n"
+    "  --stream         input is a client stream: prologue \"WA\" major minor, then frames\n"
+    "  --frames         input is frames without a prologue (e.g. the server's side)\n"
+    "  --node           input is a single node (one frame payload, no header)\n"
+    "  --version X.Y    protocol version for --frames/--node (default 1.5); a stream's\n"
+    "                   version comes from its prologue\n"
+    "  --pretty         indent children\n"
+    "\n"
+    "Without --stream/--frames/--node the input kind is guessed: \"WA\" starts a stream,\n"
+    "0xF8/0xF9 a node, anything else frames.\n"
+    "Exit status: 0 when everything decoded (encrypted frames are reported on standard\n"
+    "error and skipped), 1 on malformed input (after printing what decoded before it),\n"
+    "2 on usage errors.\n";
+
+enum class Mode { Guess, Stream, Frames, Node };
+
+struct Options {
+    Mode mode = Mode::Guess;
+    std::optional<Version> version;
+    bool pretty = false;
+    std::string binary_file;
+    bool binary = false;
+    std::string hex;
+};
+
+[[noreturn]] void usage_error(const std::string &why)
+{
+    std::fprintf(stderr, "funxmpp-decode: %s\n%s", why.c_str(), kUsage);
+    std::exit(2);
+}
+
+bool parse_hex(const std::string &text, std::vector<std::uint8_t> &out)
+{
+    int high = -1;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':')
+            continue;
+        if (c == '0' && i + 1 < text.size() && (text[i + 1] == 'x' || text[i + 1] == 'X') && high < 0) {
+            ++i;  // "0x" prefix
+            continue;
+        }
+        int v;
+        if (c >= '0' && c <= '9')
+            v = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            v = c - 'A' + 10;
+        else
+            return false;
+        if (high < 0) {
+            high = v;
+        } else {
+            out.push_back(static_cast<std::uint8_t>(high << 4 | v));
+            high = -1;
+        }
+    }
+    return high < 0;
+}
+
+Options parse_args(int argc, char **argv)
+{
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc)
+                usage_error(a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "-h" || a == "--help") {
+            std::fputs(kUsage, stdout);
+            std::exit(0);
+        } else if (a == "--stream") {
+            o.mode = Mode::Stream;
+        } else if (a == "--frames") {
+            o.mode = Mode::Frames;
+        } else if (a == "--node") {
+            o.mode = Mode::Node;
+        } else if (a == "--pretty") {
+            o.pretty = true;
+        } else if (a == "--binary") {
+            o.binary = true;
+            o.binary_file = next();
+        } else if (a == "--version") {
+            std::string v = next();
+            o.version = parse_version(v);
+            if (!o.version || dialect_for(*o.version) == nullptr)
+                usage_error("unknown protocol version '" + v + "' (known: 0.4 1.0 1.1 1.2 1.4 1.5 1.6)");
+        } else if (a.size() > 1 && a[0] == '-') {
+            usage_error("unknown option " + a);
+        } else {
+            o.hex += a;
+        }
+    }
+    if (o.binary && !o.hex.empty())
+        usage_error("give either --binary FILE or hex, not both");
+    return o;
+}
+
+std::vector<std::uint8_t> read_input(const Options &o)
+{
+    std::vector<std::uint8_t> bytes;
+    if (o.binary) {
+        std::istream *in = &std::cin;
+        std::ifstream file;
+        if (o.binary_file != "-") {
+            file.open(o.binary_file, std::ios::binary);
+            if (!file)
+                usage_error("cannot open " + o.binary_file);
+            in = &file;
+        }
+        bytes.assign(std::istreambuf_iterator<char>(*in), std::istreambuf_iterator<char>());
+        return bytes;
+    }
+    std::string text = o.hex;
+    if (text.empty()) {
+        std::ostringstream ss;
+        ss << std::cin.rdbuf();
+        text = ss.str();
+    }
+    if (!parse_hex(text, bytes))
+        usage_error("input is not hex (use --binary for raw bytes)");
+    return bytes;
+}
+
+class Printer {
+public:
+    Printer(const Dialect &d, bool pretty) : dialect_(d), writer_(line_, pretty) {}
+
+    // Decodes one payload that starts at `base` in the input; false on a decode error.
+    bool payload(const std::uint8_t *data, std::size_t size, std::size_t base)
+    {
+        line_.clear();
+        writer_.reset();
+        DecodeResult r = decode_payload(dialect_, data, size, writer_);
+        if (!r.ok()) {
+            std::fflush(stdout);
+            std::fprintf(stderr, "offset %zu: %s\n", base + r.error.offset, r.error.message().c_str());
+            return false;
+        }
+        if (!r.keep_alive)
+            std::printf("%s\n", line_.c_str());
+        return true;
+    }
+
+    // Frames from data[pos..]; false if anything failed.
+    bool frames(const std::vector<std::uint8_t> &in, std::size_t pos)
+    {
+        bool ok = true;
+        while (pos < in.size()) {
+            FrameParse f = parse_frame(in.data() + pos, in.size() - pos, dialect_.header_size);
+            const FrameHeader &h = f.header;
+            if (f.status == FrameStatus::NeedMore) {
+                std::fflush(stdout);
+                std::fprintf(stderr, "offset %zu: truncated frame: needs %zu bytes, %zu left\n", pos, f.needed,
+                             in.size() - pos);
+                return false;
+            }
+            if (f.status == FrameStatus::Malformed) {
+                std::fflush(stdout);
+                std::fprintf(stderr, "offset %zu: frame of length 0\n", pos);
+                ok = false;
+            } else if (h.encrypted()) {
+                std::fflush(stdout);
+                std::fprintf(stderr, "offset %zu: encrypted frame (flags 0x%x), %u bytes: not decoded\n", pos,
+                             h.flags, h.length);
+            } else if (h.compressed()) {
+                std::fflush(stdout);
+                std::fprintf(stderr, "offset %zu: compressed frame (flags 0x%x), %u bytes: not decoded\n", pos,
+                             h.flags, h.length);
+            } else {
+                ok &= payload(in.data() + pos + h.header_size, h.length, pos + h.header_size);
+            }
+            pos += h.total_size();
+        }
+        return ok;
+    }
+
+private:
+    const Dialect &dialect_;
+    std::string line_;
+    XmlWriter writer_;
+};
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    Options o = parse_args(argc, argv);
+    std::vector<std::uint8_t> in = read_input(o);
+
+    Mode mode = o.mode;
+    if (mode == Mode::Guess) {
+        StreamKind kind = parse_prologue(in.data(), in.size()).kind;
+        if (kind != StreamKind::NotWhatsApp && kind != StreamKind::NeedMore)
+            mode = Mode::Stream;
+        else if (!in.empty() && (in[0] == 0xF8 || in[0] == 0xF9))
+            mode = Mode::Node;
+        else
+            mode = Mode::Frames;
+    }
+
+    const Dialect *dialect = dialect_for(o.version.value_or(Version{1, 5}));
+    std::size_t start = 0;
+    if (mode == Mode::Stream) {
+        Prologue p = parse_prologue(in.data(), in.size());
+        switch (p.kind) {
+        case StreamKind::FunXmpp:
+            dialect = dialect_for(p.version);
+            start = p.size;
+            break;
+        case StreamKind::Successor:
+            std::fprintf(stderr, "offset 0: successor protocol (Noise transport), not FunXMPP\n");
+            return 1;
+        case StreamKind::UnknownFunXmpp:
+            std::fprintf(stderr, "offset 0: prologue announces WA %s, not a known FunXMPP version\n",
+                         p.version.to_string().c_str());
+            return 1;
+        default:
+            std::fprintf(stderr, "offset 0: no \"WA\" prologue (use --frames for a server stream)\n");
+            return 1;
+        }
+    }
+
+    Printer printer(*dialect, o.pretty);
+    bool ok = mode == Mode::Node ? printer.payload(in.data(), in.size(), 0) : printer.frames(in, start);
+    return ok ? 0 : 1;
+}
