@@ -65,9 +65,10 @@ struct NodeBegin {
     Value tag;
 };
 
+// Handlers have no virtual destructor on purpose: one that holds only trivially
+// destructible state may call Wireshark's API, whose errors longjmp over the decoder.
 class DecodeHandler {
 public:
-    virtual ~DecodeHandler() = default;
     virtual void node_begin(const NodeBegin &) {}
     virtual void attribute(const Value & /*key*/, const Value & /*value*/) {}
     // The content is a list of `count` children; the list header spans [offset, offset+length).
@@ -75,7 +76,13 @@ public:
     virtual void data(const Value &) {}
     // `end` = offset just past the node's last byte.
     virtual void node_end(std::uint32_t /*end*/) {}
+
+protected:
+    ~DecodeHandler() = default;
 };
+
+// A handler that ignores every event (to validate bytes without output).
+class NullHandler final : public DecodeHandler {};
 
 enum class DecodeErrorKind : std::uint8_t {
     None,

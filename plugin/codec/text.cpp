@@ -49,15 +49,4 @@ bool is_text(std::string_view bytes)
     return true;
 }
 
-void append_hex(std::string &out, std::string_view bytes)
-{
-    static const char kDigits[] = "0123456789abcdef";
-    out.reserve(out.size() + 2 * bytes.size());
-    for (char ch : bytes) {
-        auto c = static_cast<std::uint8_t>(ch);
-        out.push_back(kDigits[c >> 4]);
-        out.push_back(kDigits[c & 0x0F]);
-    }
-}
-
 }  // namespace funxmpp

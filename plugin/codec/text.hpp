@@ -3,6 +3,7 @@
 // has to decide whether bytes are shown as text or as hex.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -12,7 +13,46 @@ namespace funxmpp {
 // (C0 controls, DEL and the C1 controls U+0080-U+009F count as control characters).
 bool is_text(std::string_view bytes);
 
-// Lowercase hex of every byte, appended to `out`.
-void append_hex(std::string &out, std::string_view bytes);
+// Lowercase hex of every byte, appended to `out` (anything with push_back(char)).
+template <class Out> void append_hex(Out &out, std::string_view bytes)
+{
+    static const char kDigits[] = "0123456789abcdef";
+    for (char ch : bytes) {
+        auto c = static_cast<unsigned char>(ch);
+        out.push_back(kDigits[c >> 4]);
+        out.push_back(kDigits[c & 0x0F]);
+    }
+}
+
+// An output that keeps at most `capacity - 1` characters in a caller's buffer, always
+// NUL-terminated, and remembers whether it had to cut (for labels of bounded length).
+class BoundedText {
+public:
+    BoundedText(char *buffer, std::size_t capacity) : buf_(buffer), cap_(capacity) { buf_[0] = '\0'; }
+    void push_back(char c)
+    {
+        if (len_ + 1 < cap_) {
+            buf_[len_++] = c;
+            buf_[len_] = '\0';
+        } else {
+            truncated_ = true;
+        }
+    }
+    void append(const char *s, std::size_t n)
+    {
+        for (std::size_t i = 0; i < n; ++i)
+            push_back(s[i]);
+    }
+    void append(std::string_view s) { append(s.data(), s.size()); }
+    const char *c_str() const { return buf_; }
+    std::size_t size() const { return len_; }
+    bool truncated() const { return truncated_; }
+
+private:
+    char *buf_;
+    std::size_t cap_;
+    std::size_t len_ = 0;
+    bool truncated_ = false;
+};
 
 }  // namespace funxmpp

@@ -1,54 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "codec/xml.hpp"
 
-#include "codec/text.hpp"
 
 namespace funxmpp {
-
-void XmlWriter::write_text(std::string_view bytes, bool in_attribute)
-{
-    for (char c : bytes) {
-        switch (c) {
-        case '&': out_ += "&amp;"; break;
-        case '<': out_ += "&lt;"; break;
-        case '>': out_ += "&gt;"; break;
-        case '"':
-            if (in_attribute) {
-                out_ += "&quot;";
-                break;
-            }
-            [[fallthrough]];
-        default: out_ += c;
-        }
-    }
-}
-
-void XmlWriter::write_value(const Value &v, bool in_attribute)
-{
-    if (!v.is_jid()) {
-        if (is_text(v.str.bytes))
-            write_text(v.str.bytes, in_attribute);
-        else
-            append_hex(out_, v.str.bytes);
-        return;
-    }
-    // "user@server", or "server" with a null user; the text rule applies to the joined
-    // string, which is text exactly when both parts are.
-    const bool user = v.user.encoding != Encoding::Null;
-    if (is_text(v.user.bytes) && is_text(v.server.bytes)) {
-        if (user) {
-            write_text(v.user.bytes, in_attribute);
-            out_ += '@';
-        }
-        write_text(v.server.bytes, in_attribute);
-    } else {
-        if (user) {
-            append_hex(out_, v.user.bytes);
-            out_ += "40";
-        }
-        append_hex(out_, v.server.bytes);
-    }
-}
 
 void XmlWriter::indent(std::size_t depth)
 {
@@ -73,7 +27,7 @@ void XmlWriter::node_begin(const NodeBegin &n)
     if (o.stream_start)
         out_ += "stream:stream";
     else
-        write_value(n.tag, false);
+        write_value(out_, n.tag, Escape::Text);
     o.tag_len = out_.size() - o.tag_pos;
     open_.push_back(o);
 }
@@ -83,9 +37,9 @@ void XmlWriter::attribute(const Value &key, const Value &value)
     if (suppressed_ > 0)
         return;
     out_ += ' ';
-    write_value(key, false);
+    write_value(out_, key, Escape::Text);
     out_ += "=\"";
-    write_value(value, true);
+    write_value(out_, value, Escape::Attribute);
     out_ += '"';
 }
 
@@ -104,7 +58,7 @@ void XmlWriter::data(const Value &value)
         return;
     out_ += '>';
     open_.back().content_written = true;
-    write_value(value, false);
+    write_value(out_, value, Escape::Text);
 }
 
 void XmlWriter::node_end(std::uint32_t)

@@ -5,11 +5,67 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "codec/decoder.hpp"
+#include "codec/text.hpp"
 
 namespace funxmpp {
+
+enum class Escape : std::uint8_t {
+    None,       // the value itself (for display-filter fields)
+    Text,       // & < > escaped
+    Attribute,  // & < > " escaped
+};
+
+template <class Out> void write_escaped(Out &out, std::string_view bytes, Escape escape)
+{
+    for (char c : bytes) {
+        const char *entity = nullptr;
+        if (escape != Escape::None) {
+            switch (c) {
+            case '&': entity = "&amp;"; break;
+            case '<': entity = "&lt;"; break;
+            case '>': entity = "&gt;"; break;
+            case '"': entity = escape == Escape::Attribute ? "&quot;" : nullptr; break;
+            default: break;
+            }
+        }
+        if (entity != nullptr)
+            out.append(entity, std::char_traits<char>::length(entity));
+        else
+            out.push_back(c);
+    }
+}
+
+// A value by the text rule of DESIGN 2.2: (escaped) text, or lowercase hex of its bytes.
+// A JID is "user@server" ("server" with a null user); the rule applies to the joined
+// string, which is text exactly when both parts are.
+template <class Out> void write_value(Out &out, const Value &v, Escape escape)
+{
+    if (!v.is_jid()) {
+        if (is_text(v.str.bytes))
+            write_escaped(out, v.str.bytes, escape);
+        else
+            append_hex(out, v.str.bytes);
+        return;
+    }
+    const bool user = v.user.encoding != Encoding::Null;
+    if (is_text(v.user.bytes) && is_text(v.server.bytes)) {
+        if (user) {
+            write_escaped(out, v.user.bytes, escape);
+            out.push_back('@');
+        }
+        write_escaped(out, v.server.bytes, escape);
+    } else {
+        if (user) {
+            append_hex(out, v.user.bytes);
+            out.append("40", 2);
+        }
+        append_hex(out, v.server.bytes);
+    }
+}
 
 class XmlWriter : public DecodeHandler {
 public:
@@ -31,8 +87,6 @@ private:
         bool content_written;          // ">" closed the start tag (children or data follow)
         bool has_children;             // a non-empty child list was written
     };
-    void write_value(const Value &v, bool in_attribute);
-    void write_text(std::string_view bytes, bool in_attribute);
     void indent(std::size_t depth);
 
     std::string &out_;

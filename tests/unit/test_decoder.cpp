@@ -107,7 +107,7 @@ TEST(SpecExamples, ServerStartAndStreamEnd)
 TEST(Decoder, KeepAliveFrame)
 {
     std::uint8_t ka = 0x00;
-    DecodeHandler nothing;
+    NullHandler nothing;
     DecodeResult r = decode_payload(dialect("1.5"), &ka, 1, nothing);
     EXPECT_TRUE(r.ok());
     EXPECT_TRUE(r.keep_alive);
@@ -215,7 +215,7 @@ TEST(Malformed, EachKindWithItsOffset)
 TEST(Malformed, MessagesNameTheProblem)
 {
     auto b = hex("F8 01 F0");
-    DecodeHandler h;
+    NullHandler h;
     DecodeResult r = decode_payload(dialect("1.5"), b.data(), b.size(), h);
     EXPECT_EQ(r.error.message(), "byte 0xf0 is not valid here in WA 1.5");
     b = hex("F8 01 CD");
