@@ -108,8 +108,10 @@ struct DecodeError {
     Version version{};
 };
 
+constexpr unsigned kDefaultMaxDepth = 128;  // real stanzas nest fewer than 10 levels
+
 struct DecodeLimits {
-    unsigned max_depth = 128;   // real stanzas nest fewer than 10 levels
+    unsigned max_depth = kDefaultMaxDepth;
 };
 
 struct DecodeResult {

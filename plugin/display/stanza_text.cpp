@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "display/stanza_text.hpp"
+
+#include <cstdio>
+#include <string_view>
+
+#include "codec/xml.hpp"
+
+namespace funxmpp {
+
+namespace {
+
+// Builds the Info-column summary from the top-level node: its tag, then to=/from= and
+// type= (a presence shows its type bare: "presence available", as XMPP reads it).
+class SummaryBuilder final : public DecodeHandler {
+public:
+    explicit SummaryBuilder(std::string &out) : out_(out) {}
+
+    void node_begin(const NodeBegin &n) override
+    {
+        if (depth_++ != 0)
+            return;
+        switch (n.tag.str.encoding) {
+        case Encoding::StreamStart: out_ = "stream:stream"; break;
+        case Encoding::StreamEnd: out_ = "stream end"; break;
+        default: write_value(out_, n.tag, Escape::None);
+        }
+        presence_ = out_ == "presence";
+    }
+    void attribute(const Value &key, const Value &value) override
+    {
+        if (depth_ != 1 || key.is_jid())
+            return;
+        std::string_view k = key.str.bytes;
+        if (k == "to" || k == "from") {
+            peers_ += ' ';
+            peers_.append(k).append(1, '=');
+            write_value(peers_, value, Escape::None);
+        } else if (k == "type") {
+            type_.clear();
+            write_value(type_, value, Escape::None);
+        }
+    }
+    void node_end(std::uint32_t) override
+    {
+        if (--depth_ != 0)
+            return;
+        if (presence_)
+            out_.append(" ").append(type_.empty() ? "available" : type_).append(peers_);
+        else
+            out_.append(peers_).append(type_.empty() ? "" : " type=" + type_);
+    }
+
+private:
+    std::string &out_;
+    std::string peers_, type_;
+    unsigned depth_ = 0;
+    bool presence_ = false;
+};
+
+// Forwards every event to two handlers, so that one decode feeds both texts.
+class Tee final : public DecodeHandler {
+public:
+    Tee(DecodeHandler &a, DecodeHandler &b) : a_(a), b_(b) {}
+    void node_begin(const NodeBegin &n) override { a_.node_begin(n), b_.node_begin(n); }
+    void attribute(const Value &k, const Value &v) override { a_.attribute(k, v), b_.attribute(k, v); }
+    void children_begin(std::uint32_t o, std::uint32_t l, std::uint32_t c) override
+    {
+        a_.children_begin(o, l, c), b_.children_begin(o, l, c);
+    }
+    void data(const Value &v) override { a_.data(v), b_.data(v); }
+    void node_end(std::uint32_t e) override { a_.node_end(e), b_.node_end(e); }
+
+private:
+    DecodeHandler &a_, &b_;
+};
+
+}  // namespace
+
+StanzaText render_stanza(const Dialect &dialect, const std::uint8_t *data, std::size_t size)
+{
+    StanzaText t;
+    XmlWriter xml(t.xml);
+    SummaryBuilder summary(t.summary);
+    Tee tee(xml, summary);
+    t.result = decode_payload(dialect, data, size, tee);
+    if (t.result.keep_alive)
+        t.summary = "keep-alive";
+    if (!t.result.ok())
+        t.xml.clear();  // a stanza that did not decode has no canonical XML
+    return t;
+}
+
+void describe_encoding(BoundedText &out, const StringValue &s)
+{
+    char buf[96];
+    switch (s.encoding) {
+    case Encoding::Token:
+        std::snprintf(buf, sizeof buf, "token 0x%02X", s.index);
+        break;
+    case Encoding::SecondaryToken:
+        std::snprintf(buf, sizeof buf, "secondary token 0x%02X 0x%02X (page %u, index 0x%02X)", s.lead, s.index,
+                      s.page, s.index);
+        break;
+    case Encoding::ExtendedToken:
+        std::snprintf(buf, sizeof buf, "extended token 0xFE 0x%02X (index 0x%02X)", s.index - 0xF5u, s.index);
+        break;
+    case Encoding::StreamStart:
+    case Encoding::StreamEnd:
+        std::snprintf(buf, sizeof buf, "%s 0x%02X", encoding_name(s.encoding), s.lead);
+        break;
+    case Encoding::Binary8:
+    case Encoding::Binary20:
+    case Encoding::Binary24:
+    case Encoding::Binary32:
+        std::snprintf(buf, sizeof buf, "%s, %zu byte%s", encoding_name(s.encoding), s.bytes.size(),
+                      s.bytes.size() == 1 ? "" : "s");
+        break;
+    case Encoding::Nibble:
+    case Encoding::Hex:
+        std::snprintf(buf, sizeof buf, "%s, %zu character%s", encoding_name(s.encoding), s.bytes.size(),
+                      s.bytes.size() == 1 ? "" : "s");
+        break;
+    case Encoding::Null:
+    case Encoding::Jid:
+        std::snprintf(buf, sizeof buf, "%s", encoding_name(s.encoding));
+        break;
+    }
+    out.append(buf, std::char_traits<char>::length(buf));
+}
+
+}  // namespace funxmpp

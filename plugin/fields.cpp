@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "fields.hpp"
+
+#include <cstring>
+#include <vector>
+
+namespace funxmpp::ws {
+
+Fields fields;
+
+namespace {
+
+// Attributes common enough to deserve a field of their own (funxmpp.attr.<name>).
+const char *const kNamedAttributes[] = {
+    "id",       "to",      "from",    "type",       "t",        "xmlns",    "participant", "notify",
+    "user",     "mechanism", "resource", "name",    "jid",      "class",    "status",      "kind",
+    "passive",  "offline", "count",   "subject",    "creation", "expiration", "props",     "url",
+    "file",     "size",    "mimetype", "hash",      "encoding", "caption",  "action",      "reason",
+    "code",     "version", "creator", "s_t",        "s_o",      "platform", "value",       "category",
+};
+constexpr std::size_t kNamedCount = sizeof kNamedAttributes / sizeof kNamedAttributes[0];
+int hf_named[kNamedCount];
+
+
+}  // namespace
+
+int named_attribute_field(const char *name)
+{
+    for (std::size_t i = 0; i < kNamedCount; ++i)
+        if (std::strcmp(name, kNamedAttributes[i]) == 0)
+            return hf_named[i];
+    return -1;
+}
+
+void register_fields()
+{
+    Fields &f = fields;
+    static hf_register_info hf[] = {
+        {&f.prologue, {"Prologue", "funxmpp.prologue", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                       "The 4 unframed bytes \"WA\" major minor that open a client stream", HFILL}},
+        {&f.version, {"Version", "funxmpp.version", FT_STRING, BASE_NONE, nullptr, 0x0,
+                      "Protocol version of the stream", HFILL}},
+        {&f.frame, {"Frame", "funxmpp.frame", FT_NONE, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+        {&f.frame_length, {"Length", "funxmpp.frame.length", FT_UINT24, BASE_DEC, nullptr, 0x0,
+                           "Payload bytes (including the MAC when encrypted)", HFILL}},
+        {&f.frame_flags, {"Flags", "funxmpp.frame.flags", FT_UINT8, BASE_HEX, nullptr, 0x0,
+                          "High nibble of the frame header", HFILL}},
+        {&f.flag_encrypted, {"Encrypted (E)", "funxmpp.frame.flags.e", FT_BOOLEAN, 8, nullptr, 0x80, nullptr, HFILL}},
+        {&f.flag_compressed, {"Compressed (C)", "funxmpp.frame.flags.c", FT_BOOLEAN, 8, nullptr, 0x40, nullptr, HFILL}},
+        {&f.flag_reserved, {"Reserved", "funxmpp.frame.flags.reserved", FT_BOOLEAN, 8, nullptr, 0x20, nullptr, HFILL}},
+        {&f.flag_client_encrypted, {"Client encrypted, WA 1.2 (e1)", "funxmpp.frame.flags.e1", FT_BOOLEAN, 8, nullptr,
+                                    0x10, nullptr, HFILL}},
+        {&f.encrypted, {"Encrypted", "funxmpp.frame.encrypted", FT_BOOLEAN, BASE_NONE, nullptr, 0x0,
+                        "Flag E, or e1 in WA 1.2", HFILL}},
+        {&f.compressed, {"Compressed", "funxmpp.frame.compressed", FT_BOOLEAN, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+        {&f.encrypted_payload, {"Encrypted payload", "funxmpp.encrypted_payload", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                                nullptr, HFILL}},
+        {&f.keep_alive, {"Keep-alive", "funxmpp.keepalive", FT_NONE, BASE_NONE, nullptr, 0x0,
+                         "A frame whose payload is the single byte 0x00", HFILL}},
+        {&f.element, {"Element", "funxmpp.element", FT_NONE, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+        {&f.tag, {"Tag", "funxmpp.tag", FT_STRING, BASE_NONE, nullptr, 0x0, "Tag of an element", HFILL}},
+        {&f.children, {"Children", "funxmpp.children", FT_UINT16, BASE_DEC, nullptr, 0x0,
+                       "Number of child elements", HFILL}},
+        {&f.attr, {"Attribute", "funxmpp.attr", FT_NONE, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+        {&f.attr_key, {"Key", "funxmpp.attr.key", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+        {&f.attr_value, {"Value", "funxmpp.attr.value", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+        {&f.jid, {"JID", "funxmpp.jid", FT_STRING, BASE_NONE, nullptr, 0x0, "user@server", HFILL}},
+        {&f.jid_user, {"User", "funxmpp.jid.user", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+        {&f.jid_server, {"Server", "funxmpp.jid.server", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+        {&f.text, {"Text", "funxmpp.text", FT_STRING, BASE_NONE, nullptr, 0x0, "Element content that is text", HFILL}},
+        {&f.data, {"Data", "funxmpp.data", FT_BYTES, BASE_NONE, nullptr, 0x0, "Element content that is binary", HFILL}},
+        {&f.xml, {"XML", "funxmpp.xml", FT_STRING, BASE_NONE, nullptr, 0x0, "Canonical XML of the stanza", HFILL}},
+    };
+    static int *ett[] = {&f.ett_funxmpp, &f.ett_prologue, &f.ett_frame, &f.ett_flags,
+                         &f.ett_element, &f.ett_attr,     &f.ett_jid};
+
+    // funxmpp.attr.<name>: names built once, kept for the life of the process.
+    static std::vector<hf_register_info> named;
+    for (std::size_t i = 0; i < kNamedCount; ++i) {
+        hf_named[i] = -1;
+        hf_register_info r{&hf_named[i],
+                           {g_strdup_printf("%s", kNamedAttributes[i]),
+                            g_strdup_printf("funxmpp.attr.%s", kNamedAttributes[i]), FT_STRING, BASE_NONE, nullptr,
+                            0x0, g_strdup_printf("Value of attribute %s", kNamedAttributes[i]), HFILL}};
+        named.push_back(r);
+    }
+
+    using K = DecodeErrorKind;
+    static ei_register_info ei[] = {
+        {&f.ei_decode[int(K::Truncated)], {"funxmpp.malformed.truncated", PI_MALFORMED, PI_ERROR, "The frame ends inside a node", EXPFILL}},
+        {&f.ei_decode[int(K::EmptyNode)], {"funxmpp.malformed.empty_node", PI_MALFORMED, PI_ERROR, "List size 0 where a node was expected", EXPFILL}},
+        {&f.ei_decode[int(K::InvalidLeadByte)], {"funxmpp.malformed.invalid_byte", PI_MALFORMED, PI_ERROR, "Byte not valid here for this version", EXPFILL}},
+        {&f.ei_decode[int(K::UnknownToken)], {"funxmpp.malformed.unknown_token", PI_MALFORMED, PI_ERROR, "Token unknown to this version's dictionary", EXPFILL}},
+        {&f.ei_decode[int(K::InvalidNibble)], {"funxmpp.malformed.invalid_nibble", PI_MALFORMED, PI_ERROR, "Invalid packed string", EXPFILL}},
+        {&f.ei_decode[int(K::NullTag)], {"funxmpp.malformed.null_tag", PI_MALFORMED, PI_ERROR, "Node tag is the null string", EXPFILL}},
+        {&f.ei_decode[int(K::NestedJid)], {"funxmpp.malformed.nested_jid", PI_MALFORMED, PI_ERROR, "JID pair inside a JID pair", EXPFILL}},
+        {&f.ei_decode[int(K::DepthLimit)], {"funxmpp.malformed.depth_limit", PI_MALFORMED, PI_ERROR, "Nesting deeper than the limit", EXPFILL}},
+        {&f.ei_decode[int(K::TrailingBytes)], {"funxmpp.malformed.trailing_bytes", PI_MALFORMED, PI_ERROR, "Bytes after the frame's node", EXPFILL}},
+        {&f.ei_zero_length, {"funxmpp.malformed.zero_length", PI_MALFORMED, PI_ERROR, "Frame of length 0", EXPFILL}},
+        {&f.ei_reserved_flag, {"funxmpp.frame.reserved_flag", PI_PROTOCOL, PI_WARN, "Reserved flag 0x2 set", EXPFILL}},
+        {&f.ei_encrypted, {"funxmpp.encrypted", PI_UNDECODED, PI_NOTE, "Encrypted payload, not decrypted", EXPFILL}},
+        {&f.ei_decompression, {"funxmpp.decompression_failed", PI_MALFORMED, PI_ERROR, "Compressed payload does not inflate", EXPFILL}},
+    };
+
+    proto_register_field_array(f.proto, hf, array_length(hf));
+    proto_register_field_array(f.proto, named.data(), static_cast<int>(named.size()));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_module_t *expert = expert_register_protocol(f.proto);
+    expert_register_field_array(expert, ei, array_length(ei));
+}
+
+}  // namespace funxmpp::ws

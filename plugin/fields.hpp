@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Header fields, subtrees and expert items of protocol funxmpp (names: DESIGN 2.3).
+#pragma once
+
+#include "ws_compat.h"
+
+#include <epan/expert.h>
+#include <epan/packet.h>
+
+#include "codec/decoder.hpp"
+
+namespace funxmpp::ws {
+
+struct Fields {
+    int proto = -1;
+
+    int prologue = -1, version = -1;
+    int frame = -1, frame_length = -1, frame_flags = -1;
+    int flag_encrypted = -1, flag_compressed = -1, flag_reserved = -1, flag_client_encrypted = -1;
+    int encrypted = -1, compressed = -1;
+    int encrypted_payload = -1, keep_alive = -1;
+    int element = -1, tag = -1, children = -1;
+    int attr = -1, attr_key = -1, attr_value = -1;
+    int jid = -1, jid_user = -1, jid_server = -1;
+    int text = -1, data = -1, xml = -1;
+
+    int ett_funxmpp = -1, ett_prologue = -1, ett_frame = -1, ett_flags = -1, ett_element = -1, ett_attr = -1,
+        ett_jid = -1;
+
+    expert_field ei_decode[static_cast<int>(DecodeErrorKind::TrailingBytes) + 1]{};
+    expert_field ei_zero_length = EI_INIT, ei_reserved_flag = EI_INIT, ei_encrypted = EI_INIT,
+                 ei_decompression = EI_INIT;
+};
+
+extern Fields fields;
+
+// funxmpp.attr.<name> for the common attribute names; -1 when `name` is not one of them.
+int named_attribute_field(const char *name);
+
+// Registers everything above with the protocol `fields.proto`.
+void register_fields();
+
+}  // namespace funxmpp::ws

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "proto_tree_builder.hpp"
+
+#include <cstring>
+#include <type_traits>
+
+#include "codec/text.hpp"
+#include "codec/xml.hpp"
+#include "display/stanza_text.hpp"
+#include "fields.hpp"
+
+namespace funxmpp::ws {
+
+static_assert(std::is_trivially_destructible_v<ProtoTreeBuilder>,
+              "must survive a longjmp out of the Wireshark API");
+
+namespace {
+
+struct CountingOut {
+    std::size_t n = 0;
+    void push_back(char) { ++n; }
+    void append(const char *, std::size_t k) { n += k; }
+};
+
+struct RawOut {
+    char *p;
+    void push_back(char c) { *p++ = c; }
+    void append(const char *s, std::size_t k)
+    {
+        std::memcpy(p, s, k);
+        p += k;
+    }
+};
+
+// Label text of a value: XML-escaped (as in the canonical XML), cut to a label's length.
+struct Label {
+    char buf[ITEM_LABEL_LENGTH];
+    Label(const Value &v, Escape e)
+    {
+        BoundedText out(buf, sizeof buf);
+        write_value(out, v, e);
+    }
+};
+
+struct Description {
+    char buf[128];
+    explicit Description(const StringValue &s)
+    {
+        BoundedText out(buf, sizeof buf);
+        describe_encoding(out, s);
+    }
+};
+
+}  // namespace
+
+const char *field_string(wmem_allocator_t *pool, const Value &v)
+{
+    CountingOut count;
+    write_value(count, v, Escape::None);
+    char *buf = static_cast<char *>(wmem_alloc(pool, count.n + 1));
+    RawOut out{buf};
+    write_value(out, v, Escape::None);
+    *out.p = '\0';
+    return buf;
+}
+
+void ProtoTreeBuilder::node_begin(const NodeBegin &n)
+{
+    proto_tree *parent = depth_ == 0 ? root_ : open_[depth_ - 1].tree;
+    const Encoding tag = n.tag.str.encoding;
+    proto_item *item = proto_tree_add_item(parent, fields.element, tvb_, base_ + static_cast<int>(n.offset),
+                                           static_cast<int>(n.header_length), ENC_NA);
+    proto_tree *tree = proto_item_add_subtree(item, fields.ett_element);
+
+    const char *tag_value;
+    if (tag == Encoding::StreamStart || tag == Encoding::StreamEnd) {
+        tag_value = "stream:stream";
+        proto_item_set_text(item, tag == Encoding::StreamStart ? "<stream:stream" : "</stream:stream>");
+    } else {
+        tag_value = field_string(pinfo_->pool, n.tag);
+        Label label(n.tag, Escape::Text);
+        proto_item_set_text(item, "<%s", label.buf);
+    }
+    proto_item *tag_item = proto_tree_add_string(tree, fields.tag, tvb_, base_ + static_cast<int>(n.tag.str.offset),
+                                                 static_cast<int>(n.tag.str.length), tag_value);
+    Description how(n.tag.str);
+    proto_item_append_text(tag_item, " (%s)", how.buf);
+
+    open_[depth_++] = Open{item, tree, tag, false};
+}
+
+proto_item *ProtoTreeBuilder::add_jid(proto_tree *tree, const Value &v, const char *joined)
+{
+    proto_item *jid = proto_tree_add_string(tree, fields.jid, tvb_, base_ + static_cast<int>(v.str.offset),
+                                            static_cast<int>(v.str.length), joined);
+    proto_tree *parts = proto_item_add_subtree(jid, fields.ett_jid);
+    const StringValue *sides[2] = {&v.user, &v.server};
+    const int hfs[2] = {fields.jid_user, fields.jid_server};
+    for (int i = 0; i < 2; ++i) {
+        Value part;
+        part.str = *sides[i];
+        proto_item *pi = proto_tree_add_string(parts, hfs[i], tvb_, base_ + static_cast<int>(sides[i]->offset),
+                                               static_cast<int>(sides[i]->length), field_string(pinfo_->pool, part));
+        Description how(*sides[i]);
+        proto_item_append_text(pi, " (%s)", how.buf);
+    }
+    return jid;
+}
+
+void ProtoTreeBuilder::attribute(const Value &key, const Value &value)
+{
+    Open &o = open_[depth_ - 1];
+    const int start = base_ + static_cast<int>(key.str.offset);
+    const int end = base_ + static_cast<int>(value.str.offset + value.str.length);
+    Label k(key, Escape::Text), v(value, Escape::Attribute);
+    if (o.tag != Encoding::StreamEnd)
+        proto_item_append_text(o.item, " %s=\"%s\"", k.buf, v.buf);
+
+    proto_item *attr = proto_tree_add_none_format(o.tree, fields.attr, tvb_, start, end - start, "%s=\"%s\"", k.buf, v.buf);
+    proto_tree *tree = proto_item_add_subtree(attr, fields.ett_attr);
+
+    const char *key_string = field_string(pinfo_->pool, key);
+    proto_item *ki = proto_tree_add_string(tree, fields.attr_key, tvb_, start, static_cast<int>(key.str.length), key_string);
+    Description key_how(key.str);
+    proto_item_append_text(ki, " (%s)", key_how.buf);
+
+    const char *value_string = field_string(pinfo_->pool, value);
+    const int value_offset = base_ + static_cast<int>(value.str.offset);
+    const int value_length = static_cast<int>(value.str.length);
+    proto_item *vi = proto_tree_add_string(tree, fields.attr_value, tvb_, value_offset, value_length, value_string);
+    Description value_how(value.str);
+    proto_item_append_text(vi, " (%s)", value_how.buf);
+    const int named = named_attribute_field(key_string);
+    if (named != -1)
+        proto_item_set_hidden(proto_tree_add_string(tree, named, tvb_, value_offset, value_length, value_string));
+    if (value.is_jid())
+        add_jid(proto_item_add_subtree(vi, fields.ett_jid), value, value_string);
+}
+
+void ProtoTreeBuilder::close_start_tag(Open &o)
+{
+    if (!o.content && o.tag != Encoding::StreamEnd)
+        proto_item_append_text(o.item, ">");
+    o.content = true;
+}
+
+void ProtoTreeBuilder::children_begin(std::uint32_t offset, std::uint32_t length, std::uint32_t count)
+{
+    Open &o = open_[depth_ - 1];
+    close_start_tag(o);
+    proto_tree_add_uint(o.tree, fields.children, tvb_, base_ + static_cast<int>(offset), static_cast<int>(length), count);
+}
+
+void ProtoTreeBuilder::data(const Value &value)
+{
+    Open &o = open_[depth_ - 1];
+    close_start_tag(o);
+    const int offset = base_ + static_cast<int>(value.str.offset);
+    const int length = static_cast<int>(value.str.length);
+    proto_item *item;
+    if (value.is_jid()) {
+        item = add_jid(o.tree, value, field_string(pinfo_->pool, value));
+    } else if (is_text(value.str.bytes)) {
+        item = proto_tree_add_string(o.tree, fields.text, tvb_, offset, length, field_string(pinfo_->pool, value));
+    } else {
+        item = proto_tree_add_bytes_with_length(o.tree, fields.data, tvb_, offset, length,
+                                                reinterpret_cast<const guint8 *>(value.str.bytes.data()),
+                                                static_cast<gint>(value.str.bytes.size()));
+    }
+    Description how(value.str);
+    proto_item_append_text(item, " (%s)", how.buf);
+}
+
+void ProtoTreeBuilder::node_end(std::uint32_t end)
+{
+    Open &o = open_[--depth_];
+    if (!o.content && o.tag != Encoding::StreamEnd)
+        proto_item_append_text(o.item, o.tag == Encoding::StreamStart ? ">" : "/>");
+    proto_item_set_end(o.item, tvb_, base_ + static_cast<int>(end));
+}
+
+void ProtoTreeBuilder::close_unfinished(std::uint32_t end)
+{
+    while (depth_ > 0) {
+        Open &o = open_[--depth_];
+        proto_item_append_text(o.item, " [incomplete]");
+        proto_item_set_end(o.item, tvb_, base_ + static_cast<int>(end));
+    }
+}
+
+}  // namespace funxmpp::ws

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Turns decoder events into protocol tree items at the offsets the codec reported.
+//
+// Wireshark reports errors (e.g. too many tree items) by longjmp, which would skip C++
+// destructors: this handler and the decoder frames under it therefore hold only trivially
+// destructible state, and every string they hand to Wireshark lives in pinfo->pool.
+#pragma once
+
+#include "ws_compat.h"
+
+#include <epan/packet.h>
+
+#include "codec/decoder.hpp"
+
+namespace funxmpp::ws {
+
+class ProtoTreeBuilder final : public DecodeHandler {
+public:
+    // `base`: offset in `tvb` of the payload the decoder's offsets are relative to.
+    ProtoTreeBuilder(tvbuff_t *tvb, int base, packet_info *pinfo, proto_tree *root)
+        : tvb_(tvb), base_(base), pinfo_(pinfo), root_(root)
+    {
+    }
+
+    void node_begin(const NodeBegin &n) override;
+    void attribute(const Value &key, const Value &value) override;
+    void children_begin(std::uint32_t offset, std::uint32_t length, std::uint32_t count) override;
+    void data(const Value &value) override;
+    void node_end(std::uint32_t end) override;
+
+    // After a decode error: elements left open extend to `end` and say they are incomplete.
+    void close_unfinished(std::uint32_t end);
+
+private:
+    struct Open {
+        proto_item *item;
+        proto_tree *tree;
+        Encoding tag;
+        bool content;
+    };
+    void close_start_tag(Open &o);
+    proto_item *add_jid(proto_tree *tree, const Value &v, const char *joined);
+
+    tvbuff_t *tvb_;
+    int base_;
+    packet_info *pinfo_;
+    proto_tree *root_;
+    unsigned depth_ = 0;
+    Open open_[kDefaultMaxDepth]{};  // the decoder never goes deeper (default limits)
+};
+
+// The value as a display-filter string (text, or hex by the text rule), in pinfo->pool.
+const char *field_string(wmem_allocator_t *pool, const Value &v);
+
+}  // namespace funxmpp::ws
