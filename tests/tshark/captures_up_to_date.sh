@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The committed captures and expected outputs are what the generator makes of the scripts.
+# usage: captures_up_to_date.sh GENERATOR CAPTURES_DIR
+set -u
+gen=$1 dir=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fails=0 passes=0
+for script in "$dir"/*.session; do
+    name=$(basename "$script" .session)
+    "$gen" "$script" "$tmp/$name" || { echo "FAIL $name: generator failed"; fails=$((fails + 1)); continue; }
+    for ext in pcap xml tree errors; do
+        if cmp -s "$tmp/$name.$ext" "$dir/$name.$ext"; then
+            passes=$((passes + 1))
+        else
+            echo "FAIL $name.$ext differs from a fresh generation: run tools/regenerate-captures.sh"
+            fails=$((fails + 1))
+        fi
+    done
+done
+echo "$passes passed, $fails failed"
+[ "$fails" = 0 ]

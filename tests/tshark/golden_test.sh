@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Golden test of one generated capture: what tshark with the plugin shows must match what
+# the generator was asked to encode (CAPTURE.xml, .tree, .errors, written by the generator).
+# usage: golden_test.sh PLUGIN_DIR CAPTURES_DIR NAME
+set -u
+PLUGIN_DIR=$1 dir=$2 name=$3
+. "$(dirname "$0")/tshark_env.sh"
+pcap=$(stage "$dir/$name.pcap")
+sep=$'\x1f'
+
+# funxmpp.xml of every packet, one stanza per line, prefixed by the packet number.
+xml_lines() {  # extra tshark options...
+    run_tshark -r "$pcap" "$@" -Y funxmpp.xml -T fields -E "aggregator=$sep" -e frame.number -e funxmpp.xml 2>"$WORK/stderr" |
+        awk -F '\t' -v sep="$sep" '{ n = split($2, v, sep); for (i = 1; i <= n; i++) print $1 "\t" v[i] }'
+}
+
+# Element labels of the verbose tree: "<packet>\t<2 spaces per depth><label>". Elements
+# cut short by a decode error ("[incomplete]") are left out: the .errors file covers them.
+tree_lines() {
+    run_tshark -r "$pcap" "$@" -V -O funxmpp 2>/dev/null | awk '
+        /^Frame [0-9]+:/ { frame = $2; sub(":", "", frame) }
+        /^ +</ && !/\[incomplete\]$/ { match($0, /^ +/); depth = RLENGTH / 4 - 1; label = substr($0, RLENGTH + 1)
+                 pad = ""; for (i = 0; i < depth; i++) pad = pad "  "; print frame "\t" pad label }'
+}
+
+xml_lines >"$WORK/xml.1pass"
+check "$name: funxmpp.xml per stanza" same "$dir/$name.xml" "$WORK/xml.1pass"
+check "$name: nothing on stderr" test ! -s "$WORK/stderr"
+xml_lines -2 >"$WORK/xml.2pass"
+check "$name: two-pass XML equals one-pass" same "$WORK/xml.1pass" "$WORK/xml.2pass"
+
+tree_lines >"$WORK/tree.1pass"
+check "$name: verbose tree elements" same "$dir/$name.tree" "$WORK/tree.1pass"
+tree_lines -2 >"$WORK/tree.2pass"
+check "$name: two-pass tree equals one-pass" same "$WORK/tree.1pass" "$WORK/tree.2pass"
+
+# Expert items: exactly the frames the script made malformed carry each expected item.
+cut -f2 "$dir/$name.errors" | sort -u >"$WORK/kinds"
+for kind in $(cat "$WORK/kinds"); do
+    awk -F '\t' -v k="$kind" '$2 == k { print $1 }' "$dir/$name.errors" | sort -un >"$WORK/want"
+    run_tshark -r "$pcap" -Y "$kind" -T fields -e frame.number 2>/dev/null | sort -un >"$WORK/got"
+    check "$name: frames with $kind" same "$WORK/want" "$WORK/got"
+done
+cut -f1 "$dir/$name.errors" | sort -un >"$WORK/want"
+run_tshark -r "$pcap" -Y '_ws.expert.severity >= 0x00800000' -T fields -e frame.number 2>/dev/null | sort -un >"$WORK/got"
+check "$name: no other frame has an error" same "$WORK/want" "$WORK/got"
+
+# A display filter on a field finds the stanzas it names.
+grep -P '\t<message[ >]' "$dir/$name.xml" | cut -f2 >"$WORK/messages.want"
+run_tshark -r "$pcap" -Y 'funxmpp.tag == "message"' -T fields -E "aggregator=$sep" -e funxmpp.xml 2>/dev/null |
+    tr "$sep" '\n' | grep '^<message[ >]' >"$WORK/messages.got"
+check "$name: filter funxmpp.tag == \"message\"" same "$WORK/messages.want" "$WORK/messages.got"
+finish

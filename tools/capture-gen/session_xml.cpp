@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "session_xml.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace funxmpp::capture {
+
+namespace {
+
+class Parser {
+public:
+    Parser(const std::string &s, std::mt19937 &rng) : s_(s), rng_(rng) {}
+
+    Node document()
+    {
+        skip_space();
+        Node n = element(0);
+        skip_space();
+        if (pos_ != s_.size())
+            fail("text after the stanza");
+        return n;
+    }
+
+private:
+    [[noreturn]] void fail(const std::string &why)
+    {
+        throw XmlError(why + " at column " + std::to_string(pos_ + 1) + " of: " + s_);
+    }
+    bool starts(const char *t) const { return s_.compare(pos_, std::char_traits<char>::length(t), t) == 0; }
+    void expect(char c)
+    {
+        if (pos_ >= s_.size() || s_[pos_] != c)
+            fail(std::string("expected '") + c + "'");
+        ++pos_;
+    }
+    void skip_space()
+    {
+        while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t'))
+            ++pos_;
+    }
+    std::string name()
+    {
+        std::size_t start = pos_;
+        while (pos_ < s_.size() && s_[pos_] != ' ' && s_[pos_] != '/' && s_[pos_] != '>' && s_[pos_] != '=' &&
+               s_[pos_] != '<')
+            ++pos_;
+        if (pos_ == start)
+            fail("expected a name");
+        return s_.substr(start, pos_ - start);
+    }
+
+    // Text up to `stop` with entities decoded (and, in content, the {{...}} generators).
+    std::string text(char stop, bool content)
+    {
+        std::string out;
+        while (pos_ < s_.size() && s_[pos_] != stop) {
+            if (s_[pos_] == '&') {
+                std::size_t semi = s_.find(';', pos_);
+                if (semi == std::string::npos)
+                    fail("unterminated entity");
+                std::string e = s_.substr(pos_ + 1, semi - pos_ - 1);
+                pos_ = semi + 1;
+                if (e == "amp")
+                    out += '&';
+                else if (e == "lt")
+                    out += '<';
+                else if (e == "gt")
+                    out += '>';
+                else if (e == "quot")
+                    out += '"';
+                else if (e == "apos")
+                    out += '\'';
+                else if (e.size() > 1 && e[0] == '#') {
+                    long v = e[1] == 'x' ? std::strtol(e.c_str() + 2, nullptr, 16) : std::strtol(e.c_str() + 1, nullptr, 10);
+                    if (v < 0 || v > 255)
+                        fail("byte reference out of range");
+                    out += static_cast<char>(v);
+                } else {
+                    fail("unknown entity &" + e + ";");
+                }
+            } else if (content && starts("{{")) {
+                std::size_t end = s_.find("}}", pos_);
+                if (end == std::string::npos)
+                    fail("unterminated {{");
+                std::string what = s_.substr(pos_ + 2, end - pos_ - 2);
+                pos_ = end + 2;
+                unsigned long n = 0;
+                char c = 0;
+                if (std::sscanf(what.c_str(), "random %lu", &n) == 1) {
+                    for (unsigned long i = 0; i < n; ++i)
+                        out += static_cast<char>(rng_() & 0xFF);
+                } else if (std::sscanf(what.c_str(), "repeat %lu %c", &n, &c) == 2) {
+                    out.append(n, c);
+                } else {
+                    fail("unknown generator {{" + what + "}}");
+                }
+            } else {
+                out += s_[pos_++];
+            }
+        }
+        return out;
+    }
+
+    Node element(unsigned depth)
+    {
+        if (depth > 100)
+            fail("nesting too deep");
+        expect('<');
+        if (starts("/stream:stream>")) {
+            pos_ += 15;
+            return Node::stream_end();
+        }
+        std::string tag = name();
+        const bool stream_start = tag == "stream:stream";
+        Node n = stream_start ? Node::stream_start() : Node::element(tag);
+        for (;;) {
+            skip_space();
+            if (starts("/>")) {
+                if (stream_start)
+                    fail("the stream start is written <stream:stream ...>");
+                pos_ += 2;
+                return n;
+            }
+            if (pos_ < s_.size() && s_[pos_] == '>') {
+                ++pos_;
+                break;
+            }
+            std::string key = name();
+            expect('=');
+            expect('"');
+            std::string value = text('"', false);
+            expect('"');
+            n.attr(key, value);
+        }
+        if (stream_start)
+            return n;  // never closed
+        if (starts("</")) {
+            n.empty_children();
+        } else if (pos_ < s_.size() && s_[pos_] == '<') {
+            while (pos_ < s_.size() && s_[pos_] == '<' && !starts("</"))
+                n.child(element(depth + 1));
+        } else {
+            n.text(text('<', true));
+        }
+        expect('<');
+        expect('/');
+        if (name() != tag)
+            fail("closing tag does not match <" + tag + ">");
+        expect('>');
+        return n;
+    }
+
+    const std::string &s_;
+    std::mt19937 &rng_;
+    std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+Node parse_stanza(const std::string &xml, std::mt19937 &rng)
+{
+    return Parser(xml, rng).document();
+}
+
+}  // namespace funxmpp::capture

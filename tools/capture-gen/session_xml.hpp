@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Reads the XML of a scripted stanza into a node tree. The language is the canonical XML
+// of DESIGN 2.2 plus what a script needs to say bytes that are not text:
+//   &#xNN; / &#NNN;  one raw byte (not a Unicode character)
+//   {{random N}}     N bytes from the script's seeded generator (in content only)
+//   {{repeat N C}}   N times the character C (in content only)
+// "<stream:stream ...>" is the stream start (never closed), "</stream:stream>" the end.
+// "<a></a>" is an empty child list; text content is data.
+#pragma once
+
+#include <random>
+#include <stdexcept>
+#include <string>
+
+#include "codec/tree.hpp"
+
+namespace funxmpp::capture {
+
+struct XmlError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+Node parse_stanza(const std::string &xml, std::mt19937 &rng);
+
+}  // namespace funxmpp::capture
