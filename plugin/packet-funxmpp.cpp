@@ -439,7 +439,7 @@ void proto_register_funxmpp()
                                    "(TCP's \"Allow subdissectors to reassemble TCP streams\" must be on too)",
                                    &pref_desegment);
     range_convert_str(wmem_epan_scope(), &pref_ports, "443,5222", 65535);
-    prefs_register_range_preference(module, "tcp.ports", "TCP ports",
+    prefs_register_range_preference(module, "tcp.port", "TCP ports",
                                     "Ports where FunXMPP is looked for first (streams that are not FunXMPP go "
                                     "on to the port's usual dissector, e.g. TLS or XMPP)",
                                     &pref_ports, 65535);

@@ -8,17 +8,19 @@ PLUGIN_DIR=$1 dir=$2 name=$3
 . "$(dirname "$0")/tshark_env.sh"
 pcap=$(stage "$dir/$name.pcap")
 sep=$'\x1f'
+# Options a capture needs (e.g. Decode As for a stream without prologue), from its script.
+read -r -a opts <<<"$(sed -n 's/^# tshark: //p' "$dir/$name.session")"
 
 # funxmpp.xml of every packet, one stanza per line, prefixed by the packet number.
 xml_lines() {  # extra tshark options...
-    run_tshark -r "$pcap" "$@" -Y funxmpp.xml -T fields -E "aggregator=$sep" -e frame.number -e funxmpp.xml 2>"$WORK/stderr" |
+    run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -Y funxmpp.xml -T fields -E "aggregator=$sep" -e frame.number -e funxmpp.xml 2>"$WORK/stderr" |
         awk -F '\t' -v sep="$sep" '{ n = split($2, v, sep); for (i = 1; i <= n; i++) print $1 "\t" v[i] }'
 }
 
 # Element labels of the verbose tree: "<packet>\t<2 spaces per depth><label>". Elements
 # cut short by a decode error ("[incomplete]") are left out: the .errors file covers them.
 tree_lines() {
-    run_tshark -r "$pcap" "$@" -V -O funxmpp 2>/dev/null | awk '
+    run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -V -O funxmpp 2>/dev/null | awk '
         /^Frame [0-9]+:/ { frame = $2; sub(":", "", frame) }
         /^ +</ && !/\[incomplete\]$/ { match($0, /^ +/); depth = RLENGTH / 4 - 1; label = substr($0, RLENGTH + 1)
                  pad = ""; for (i = 0; i < depth; i++) pad = pad "  "; print frame "\t" pad label }'
@@ -39,16 +41,20 @@ check "$name: two-pass tree equals one-pass" same "$WORK/tree.1pass" "$WORK/tree
 cut -f2 "$dir/$name.errors" | sort -u >"$WORK/kinds"
 for kind in $(cat "$WORK/kinds"); do
     awk -F '\t' -v k="$kind" '$2 == k { print $1 }' "$dir/$name.errors" | sort -un >"$WORK/want"
-    run_tshark -r "$pcap" -Y "$kind" -T fields -e frame.number 2>/dev/null | sort -un >"$WORK/got"
+    run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y "$kind" -T fields -e frame.number 2>/dev/null | sort -un >"$WORK/got"
     check "$name: frames with $kind" same "$WORK/want" "$WORK/got"
 done
 cut -f1 "$dir/$name.errors" | sort -un >"$WORK/want"
-run_tshark -r "$pcap" -Y '_ws.expert.severity >= 0x00800000' -T fields -e frame.number 2>/dev/null | sort -un >"$WORK/got"
+run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y '_ws.expert.severity >= 0x00800000' -T fields -e frame.number 2>/dev/null | sort -un >"$WORK/got"
 check "$name: no other frame has an error" same "$WORK/want" "$WORK/got"
 
 # A display filter on a field finds the stanzas it names.
 grep -P '\t<message[ >]' "$dir/$name.xml" | cut -f2 >"$WORK/messages.want"
-run_tshark -r "$pcap" -Y 'funxmpp.tag == "message"' -T fields -E "aggregator=$sep" -e funxmpp.xml 2>/dev/null |
+run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y 'funxmpp.tag == "message"' -T fields -E "aggregator=$sep" -e funxmpp.xml 2>/dev/null |
     tr "$sep" '\n' | grep '^<message[ >]' >"$WORK/messages.got"
 check "$name: filter funxmpp.tag == \"message\"" same "$WORK/messages.want" "$WORK/messages.got"
+if [ ${#opts[@]} -gt 0 ]; then
+    check "$name: nothing decoded without ${opts[*]}" \
+        test "$(run_tshark -r "$pcap" -Y funxmpp 2>/dev/null | wc -l)" = 0
+fi
 finish
