@@ -49,4 +49,33 @@ bool is_text(std::string_view bytes)
     return true;
 }
 
+std::optional<std::string> parse_hex(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size() / 2);
+    int high = -1;
+    for (char c : text) {
+        int v;
+        if (c >= '0' && c <= '9')
+            v = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            v = c - 'A' + 10;
+        else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':')
+            continue;
+        else
+            return std::nullopt;
+        if (high < 0) {
+            high = v;
+        } else {
+            out.push_back(static_cast<char>(high << 4 | v));
+            high = -1;
+        }
+    }
+    if (high >= 0)
+        return std::nullopt;
+    return out;
+}
+
 }  // namespace funxmpp

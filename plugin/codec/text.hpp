@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,10 @@ namespace funxmpp {
 // True when `bytes` is valid UTF-8 with no control characters other than TAB, LF and CR
 // (C0 controls, DEL and the C1 controls U+0080-U+009F count as control characters).
 bool is_text(std::string_view bytes);
+
+// Bytes from hex digits (either case), skipping whitespace and ':' separators; nullopt on
+// any other character or an odd number of digits.
+std::optional<std::string> parse_hex(std::string_view text);
 
 // Lowercase hex of every byte, appended to `out` (anything with push_back(char)).
 template <class Out> void append_hex(Out &out, std::string_view bytes)

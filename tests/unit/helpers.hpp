@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "codec/decoder.hpp"
+#include "codec/text.hpp"
 #include "codec/version.hpp"
 #include "codec/xml.hpp"
 
@@ -15,28 +16,10 @@ namespace funxmpp::test {
 
 inline std::vector<std::uint8_t> hex(const std::string &text)
 {
-    std::vector<std::uint8_t> out;
-    int high = -1;
-    for (char c : text) {
-        int v;
-        if (c >= '0' && c <= '9')
-            v = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            v = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            v = c - 'A' + 10;
-        else
-            continue;
-        if (high < 0)
-            high = v;
-        else {
-            out.push_back(static_cast<std::uint8_t>(high << 4 | v));
-            high = -1;
-        }
-    }
-    if (high >= 0)
-        throw std::invalid_argument("odd number of hex digits");
-    return out;
+    std::optional<std::string> b = parse_hex(text);
+    if (!b)
+        throw std::invalid_argument("not hex: " + text);
+    return std::vector<std::uint8_t>(b->begin(), b->end());
 }
 
 inline std::vector<std::uint8_t> bytes(const std::string &s)

@@ -90,3 +90,16 @@ TEST(Xml, PrettyIndentsChildren)
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Hex, ParsesPairsSkippingSeparators)
+{
+    EXPECT_EQ(funxmpp::parse_hex("f8 05:01\nA5"), std::string("\xf8\x05\x01\xa5", 4));
+    EXPECT_EQ(funxmpp::parse_hex(""), std::string());
+    EXPECT_FALSE(funxmpp::parse_hex("f8 0"));   // odd number of digits
+    EXPECT_FALSE(funxmpp::parse_hex("0xf8"));   // 'x' is no hex digit
+    EXPECT_FALSE(funxmpp::parse_hex("zz"));
+}
+
+}  // namespace

@@ -44,6 +44,7 @@
 
 #include "codec/encoder.hpp"
 #include "codec/framing.hpp"
+#include "codec/text.hpp"
 #include "codec/xml.hpp"
 #include "pcap_writer.hpp"
 #include "session_xml.hpp"
@@ -86,24 +87,10 @@ std::string zlib_compress(const std::string &in)
 
 std::string hex_bytes(const std::string &text, int line)
 {
-    std::string out;
-    int high = -1;
-    for (char c : text) {
-        if (c == ' ')
-            continue;
-        int v = std::isxdigit(static_cast<unsigned char>(c)) ? std::stoi(std::string(1, c), nullptr, 16) : -1;
-        if (v < 0)
-            fail(line, "raw bytes must be hex");
-        if (high < 0) {
-            high = v;
-        } else {
-            out += static_cast<char>(high << 4 | v);
-            high = -1;
-        }
-    }
-    if (high >= 0)
-        fail(line, "odd number of hex digits");
-    return out;
+    std::optional<std::string> bytes = parse_hex(text);
+    if (!bytes)
+        fail(line, "raw bytes must be pairs of hex digits");
+    return *bytes;
 }
 
 // Element labels as the dissector's tree shows them: the start tag, one per element.

@@ -12,6 +12,7 @@
 
 #include "codec/decoder.hpp"
 #include "codec/framing.hpp"
+#include "codec/text.hpp"
 #include "codec/version.hpp"
 #include "codec/xml.hpp"
 
@@ -54,36 +55,6 @@ struct Options {
 {
     std::fprintf(stderr, "funxmpp-decode: %s\n%s", why.c_str(), kUsage);
     std::exit(2);
-}
-
-bool parse_hex(const std::string &text, std::vector<std::uint8_t> &out)
-{
-    int high = -1;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':')
-            continue;
-        if (c == '0' && i + 1 < text.size() && (text[i + 1] == 'x' || text[i + 1] == 'X') && high < 0) {
-            ++i;  // "0x" prefix
-            continue;
-        }
-        int v;
-        if (c >= '0' && c <= '9')
-            v = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            v = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            v = c - 'A' + 10;
-        else
-            return false;
-        if (high < 0) {
-            high = v;
-        } else {
-            out.push_back(static_cast<std::uint8_t>(high << 4 | v));
-            high = -1;
-        }
-    }
-    return high < 0;
 }
 
 Options parse_args(int argc, char **argv)
@@ -147,9 +118,10 @@ std::vector<std::uint8_t> read_input(const Options &o)
         ss << std::cin.rdbuf();
         text = ss.str();
     }
-    if (!parse_hex(text, bytes))
+    std::optional<std::string> parsed = parse_hex(text);
+    if (!parsed)
         usage_error("input is not hex (use --binary for raw bytes)");
-    return bytes;
+    return std::vector<std::uint8_t>(parsed->begin(), parsed->end());
 }
 
 class Printer {
