@@ -70,9 +70,21 @@ void register_fields()
         {&f.text, {"Text", "funxmpp.text", FT_STRING, BASE_NONE, nullptr, 0x0, "Element content that is text", HFILL}},
         {&f.data, {"Data", "funxmpp.data", FT_BYTES, BASE_NONE, nullptr, 0x0, "Element content that is binary", HFILL}},
         {&f.xml, {"XML", "funxmpp.xml", FT_STRING, BASE_NONE, nullptr, 0x0, "Canonical XML of the stanza", HFILL}},
+        {&f.mac_valid, {"MAC valid", "funxmpp.mac.valid", FT_BOOLEAN, BASE_NONE, nullptr, 0x0,
+                        "The frame's MAC matches: decrypted with the right key, nothing lost before it", HFILL}},
+        {&f.auth, {"Login", "funxmpp.auth", FT_NONE, BASE_NONE, nullptr, 0x0, "What this login stanza did", HFILL}},
+        {&f.auth_phone, {"Phone", "funxmpp.auth.phone", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+        {&f.auth_mechanism, {"Mechanism", "funxmpp.auth.mechanism", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+        {&f.auth_nonce, {"Nonce", "funxmpp.auth.nonce", FT_BYTES, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+        {&f.auth_nonce_source, {"Nonce from", "funxmpp.auth.nonce_source", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+        {&f.auth_key, {"Key", "funxmpp.auth.key", FT_BYTES, BASE_NONE, nullptr, 0x0, "A derived session key", HFILL}},
+        {&f.auth_blob_valid, {"Password fits", "funxmpp.auth.blob_valid", FT_BOOLEAN, BASE_NONE, nullptr, 0x0,
+                              "The login blob decrypts to the phone number and the nonce", HFILL}},
+        {&f.auth_password_source, {"Password from", "funxmpp.auth.password_source", FT_STRING, BASE_NONE, nullptr, 0x0,
+                                   nullptr, HFILL}},
     };
     static int *ett[] = {&f.ett_funxmpp, &f.ett_prologue, &f.ett_frame, &f.ett_flags,
-                         &f.ett_element, &f.ett_attr,     &f.ett_jid};
+                         &f.ett_element, &f.ett_attr,     &f.ett_jid, &f.ett_auth};
 
     // funxmpp.attr.<name>: names built once, kept for the life of the process.
     static std::vector<hf_register_info> named;
@@ -100,6 +112,11 @@ void register_fields()
         {&f.ei_reserved_flag, {"funxmpp.frame.reserved_flag", PI_PROTOCOL, PI_WARN, "Reserved flag 0x2 set", EXPFILL}},
         {&f.ei_encrypted, {"funxmpp.encrypted", PI_UNDECODED, PI_NOTE, "Encrypted payload, not decrypted", EXPFILL}},
         {&f.ei_decompression, {"funxmpp.decompression_failed", PI_MALFORMED, PI_ERROR, "Compressed payload does not inflate", EXPFILL}},
+        {&f.ei_no_password, {"funxmpp.auth.no_password", PI_UNDECODED, PI_WARN, "No password for this phone: the session stays encrypted", EXPFILL}},
+        {&f.ei_no_nonce, {"funxmpp.auth.no_nonce", PI_UNDECODED, PI_WARN, "Fast re-login with no known nonce", EXPFILL}},
+        {&f.ei_wrong_password, {"funxmpp.auth.wrong_password", PI_DECRYPTION, PI_WARN, "The password does not fit this login", EXPFILL}},
+        {&f.ei_mac_mismatch, {"funxmpp.mac.mismatch", PI_DECRYPTION, PI_WARN, "MAC mismatch: wrong key or a lost segment; this direction stops decrypting", EXPFILL}},
+        {&f.ei_stopped, {"funxmpp.decryption_stopped", PI_UNDECODED, PI_NOTE, "Not decrypted: an earlier frame of this direction failed", EXPFILL}},
     };
 
     proto_register_field_array(f.proto, hf, array_length(hf));

@@ -23,13 +23,17 @@ struct Fields {
     int attr = -1, attr_key = -1, attr_value = -1;
     int jid = -1, jid_user = -1, jid_server = -1;
     int text = -1, data = -1, xml = -1;
+    int mac_valid = -1;
+    int auth = -1, auth_phone = -1, auth_mechanism = -1, auth_nonce = -1, auth_nonce_source = -1, auth_key = -1,
+        auth_blob_valid = -1, auth_password_source = -1;
 
     int ett_funxmpp = -1, ett_prologue = -1, ett_frame = -1, ett_flags = -1, ett_element = -1, ett_attr = -1,
-        ett_jid = -1;
+        ett_jid = -1, ett_auth = -1;
 
     expert_field ei_decode[static_cast<int>(DecodeErrorKind::TrailingBytes) + 1]{};
     expert_field ei_zero_length = EI_INIT, ei_reserved_flag = EI_INIT, ei_encrypted = EI_INIT,
-                 ei_decompression = EI_INIT;
+                 ei_decompression = EI_INIT, ei_no_password = EI_INIT, ei_no_nonce = EI_INIT,
+                 ei_wrong_password = EI_INIT, ei_mac_mismatch = EI_INIT, ei_stopped = EI_INIT;
 };
 
 extern Fields fields;

@@ -9,15 +9,22 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 
+#include <epan/proto_data.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <map>
+#include <memory>
+#include <vector>
 
 #include "codec/framing.hpp"
 #include "codec/version.hpp"
 #include "display/stanza_text.hpp"
 #include "fields.hpp"
 #include "proto_tree_builder.hpp"
+#include "secrets.hpp"
+#include "session/session.hpp"
 
 #ifndef FUNXMPP_PLUGIN_VERSION
 #define FUNXMPP_PLUGIN_VERSION "0.0.0"
@@ -62,12 +69,83 @@ struct DirectionState {
 
 struct ConversationState {
     const Dialect *dialect;
+    ConnectionSession *session;  // login and ciphers, first pass only (owned by `sessions`)
     bool rejected;             // not FunXMPP: the port gate hands it back
     bool client_known;
     address client_addr;
     guint32 client_port;
     DirectionState dir[2];
 };
+
+// Login and cipher state lives in C++ objects for the life of the capture file; the
+// conversation holds a plain pointer. Freed by the cleanup routine when the file closes.
+std::vector<std::unique_ptr<ConnectionSession>> sessions;
+CaptureMemory capture_memory;
+
+void cleanup_sessions()
+{
+    sessions.clear();
+    capture_memory = CaptureMemory{};
+}
+
+ConnectionSession *session_of(ConversationState *st)
+{
+    if (st->session == nullptr) {
+        sessions.push_back(std::make_unique<ConnectionSession>(st->dialect->version, capture_memory, lookup_password));
+        st->session = sessions.back().get();
+    }
+    return st->session;
+}
+
+// ---- What the first pass learnt about a frame, for every later pass -----------------------
+
+struct LoginFacts {
+    bool fast, keys_derived, blob_valid, nonce_from_earlier_session;
+    LoginProblem problem;
+    AuthMechanism mechanism;
+    guint8 key_count;
+    guint8 keys[4][kKeySize];
+    const char *phone, *password_source;
+    const guint8 *nonce;
+    guint32 nonce_length;
+};
+
+struct FrameFacts {
+    bool encrypted;
+    DecryptStatus status;
+    const guint8 *plaintext;  // decrypted payload, MAC removed
+    guint32 plaintext_length;
+    const LoginFacts *login;
+};
+
+FrameFacts *frame_facts(packet_info *pinfo, guint32 pdu_index, bool create)
+{
+    auto *f = static_cast<FrameFacts *>(p_get_proto_data(wmem_file_scope(), pinfo, fields.proto, pdu_index));
+    if (f == nullptr && create) {
+        f = wmem_new0(wmem_file_scope(), FrameFacts);
+        p_add_proto_data(wmem_file_scope(), pinfo, fields.proto, pdu_index, f);
+    }
+    return f;
+}
+
+const LoginFacts *keep_login(const LoginReport &r)
+{
+    auto *l = wmem_new0(wmem_file_scope(), LoginFacts);
+    l->fast = r.fast;
+    l->keys_derived = r.keys_derived;
+    l->blob_valid = r.blob_valid;
+    l->nonce_from_earlier_session = r.nonce_from_earlier_session;
+    l->problem = r.problem;
+    l->mechanism = r.mechanism;
+    l->key_count = static_cast<guint8>(r.keys_derived ? r.keys.count : 0);
+    for (std::size_t i = 0; i < l->key_count; ++i)
+        std::memcpy(l->keys[i], r.keys.k[i].data(), kKeySize);
+    l->phone = wmem_strdup(wmem_file_scope(), r.phone.c_str());
+    l->password_source = wmem_strdup(wmem_file_scope(), r.password_source.c_str());
+    l->nonce = static_cast<const guint8 *>(wmem_memdup(wmem_file_scope(), r.nonce.data(), r.nonce.size()));
+    l->nonce_length = static_cast<guint32>(r.nonce.size());
+    return l;
+}
 
 ConversationState *conversation_state(packet_info *pinfo, bool create)
 {
@@ -163,6 +241,7 @@ struct PacketContext {
     ConversationState *st;
     int dir;
     bool pdu_is_prologue;  // set by get_pdu_len for the PDU about to be dissected
+    guint32 pdu_index;     // PDUs of this packet so far: the key of what the first pass kept
 };
 
 bool prologue_at(const PacketContext &ctx, packet_info *pinfo, tvbuff_t *tvb, int offset)
@@ -212,9 +291,69 @@ void dissect_prologue(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_
     (void)pinfo;
 }
 
-void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, proto_tree *tree, const Dialect &d)
+void add_login(proto_tree *tree, tvbuff_t *tvb, int offset, int length, packet_info *pinfo, const LoginFacts &l)
+{
+    static const char *const kKeyNames[4] = {"K1 (client RC4)", "K2 (client MAC)", "K3 (server RC4)", "K4 (server MAC)"};
+    proto_item *li = proto_tree_add_item(tree, fields.auth, tvb, offset, length, ENC_NA);
+    proto_item_set_generated(li);
+    proto_item_set_text(li, "Login: %s%s", l.fast ? "fast re-login, " : "",
+                        l.blob_valid ? "the password fits" : l.problem == LoginProblem::NoPassword ? "no password"
+                                                          : l.problem == LoginProblem::NoNonce     ? "no nonce"
+                                                                                                   : "the password does not fit");
+    proto_tree *lt = proto_item_add_subtree(li, fields.ett_auth);
+    proto_item_set_generated(proto_tree_add_string(lt, fields.auth_phone, tvb, offset, 0, l.phone));
+    proto_item_set_generated(proto_tree_add_string(lt, fields.auth_mechanism, tvb, offset, 0,
+                                                   l.mechanism == AuthMechanism::Wauth1 ? "WAUTH-1" : "WAUTH-2"));
+    if (l.nonce_length > 0) {
+        proto_item_set_generated(proto_tree_add_bytes_with_length(lt, fields.auth_nonce, tvb, offset, 0, l.nonce,
+                                                                  static_cast<gint>(l.nonce_length)));
+        const char *from = !l.fast ? "the challenge" : l.nonce_from_earlier_session ? "an earlier session's success"
+                                                                                    : "the passwords table";
+        proto_item_set_generated(proto_tree_add_string(lt, fields.auth_nonce_source, tvb, offset, 0, from));
+    }
+    if (*l.password_source != '\0')
+        proto_item_set_generated(proto_tree_add_string(lt, fields.auth_password_source, tvb, offset, 0, l.password_source));
+    for (guint8 i = 0; i < l.key_count; ++i) {
+        proto_item *ki = proto_tree_add_bytes_with_length(lt, fields.auth_key, tvb, offset, 0, l.keys[i], kKeySize);
+        proto_item_set_generated(ki);
+        if (l.key_count == 4)
+            proto_item_append_text(ki, " %s", kKeyNames[i]);
+    }
+    if (l.keys_derived)
+        proto_item_set_generated(proto_tree_add_boolean(lt, fields.auth_blob_valid, tvb, offset, 0, l.blob_valid));
+    switch (l.problem) {
+    case LoginProblem::None: break;
+    case LoginProblem::NoPassword:
+        expert_add_info_format(pinfo, li, &fields.ei_no_password, "No password for %s: the session stays encrypted",
+                               l.phone);
+        break;
+    case LoginProblem::NoNonce:
+        expert_add_info_format(pinfo, li, &fields.ei_no_nonce,
+                               "Fast re-login of %s: no earlier session in the capture and no nonce in the table",
+                               l.phone);
+        break;
+    case LoginProblem::WrongPassword:
+        expert_add_info_format(pinfo, li, &fields.ei_wrong_password, "The password of %s does not fit this login",
+                               l.phone);
+        break;
+    }
+}
+
+void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, proto_tree *tree, const Dialect &d,
+                     PacketContext &ctx)
 {
     const guint8 *bytes = tvb_get_ptr(tvb, offset, length);
+    if (!PINFO_FD_VISITED(pinfo)) {
+        const LoginFacts *login = nullptr;
+        {   // C++ temporaries live only here.
+            LoginReport r = session_of(ctx.st)->observe(static_cast<Direction>(ctx.dir), bytes,
+                                                        static_cast<std::size_t>(length));
+            if (r.login)
+                login = keep_login(r);
+        }
+        if (login != nullptr)
+            frame_facts(pinfo, ctx.pdu_index, true)->login = login;
+    }
     const char *xml = nullptr, *summary = nullptr;
     DecodeResult result;
     char error[160] = "";
@@ -250,6 +389,87 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     }
     if (xml != nullptr)
         proto_tree_add_string(tree, fields.xml, tvb, offset, length, xml);
+    const FrameFacts *facts = frame_facts(pinfo, ctx.pdu_index, false);
+    if (facts != nullptr && facts->login != nullptr)
+        add_login(tree, tvb, offset, length, pinfo, *facts->login);
+}
+
+// Inflates a compressed payload into its own data source; nullptr (with an expert item) if
+// it does not inflate.
+tvbuff_t *inflate(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, proto_tree *tree)
+{
+    tvbuff_t *inflated = funxmpp_tvb_child_uncompress_zlib(tvb, tvb, offset, length);
+    if (inflated == nullptr) {
+        proto_tree_add_expert(tree, pinfo, &fields.ei_decompression, tvb, offset, length);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[Malformed: compressed frame does not inflate]");
+        return nullptr;
+    }
+    add_new_data_source(pinfo, inflated, "Decompressed FunXMPP");
+    return inflated;
+}
+
+// An encrypted frame: decrypted on the first pass if this direction has keys, then shown
+// from what that pass kept.
+void dissect_encrypted(tvbuff_t *tvb, int offset, int length, const FrameHeader &h, packet_info *pinfo,
+                       proto_tree *tree, PacketContext &ctx)
+{
+    FrameFacts *facts = frame_facts(pinfo, ctx.pdu_index, !PINFO_FD_VISITED(pinfo));
+    if (!PINFO_FD_VISITED(pinfo)) {
+        facts->encrypted = true;
+        const guint8 *payload = tvb_get_ptr(tvb, offset, length);
+        DecryptStatus status;
+        const guint8 *plaintext = nullptr;
+        guint32 plaintext_length = 0;
+        {   // C++ temporaries live only here.
+            DecryptResult r = session_of(ctx.st)->decrypt(static_cast<Direction>(ctx.dir), payload,
+                                                          static_cast<std::size_t>(length));
+            status = r.status;
+            if (status == DecryptStatus::Decrypted) {
+                plaintext = static_cast<const guint8 *>(
+                    wmem_memdup(wmem_file_scope(), r.plaintext.data(), r.plaintext.size()));
+                plaintext_length = static_cast<guint32>(r.plaintext.size());
+            }
+        }
+        facts->status = status;
+        facts->plaintext = plaintext;
+        facts->plaintext_length = plaintext_length;
+    }
+    const DecryptStatus status = facts != nullptr ? facts->status : DecryptStatus::NoKeys;
+
+    proto_item *ep = proto_tree_add_item(tree, fields.encrypted_payload, tvb, offset, length, ENC_NA);
+    proto_item_set_text(ep, "Encrypted payload (%d bytes)", length);
+    switch (status) {
+    case DecryptStatus::Decrypted: {
+        proto_item_set_generated(proto_tree_add_boolean(tree, fields.mac_valid, tvb, offset, length, TRUE));
+        // The plaintext is kept for the file: the child tvb needs no free function.
+        tvbuff_t *plain = tvb_new_child_real_data(tvb, facts->plaintext, facts->plaintext_length,
+                                                  static_cast<gint>(facts->plaintext_length));
+        add_new_data_source(pinfo, plain, "Decrypted FunXMPP");
+        int plain_length = static_cast<int>(facts->plaintext_length);
+        if (h.compressed()) {
+            plain = inflate(plain, 0, plain_length, pinfo, tree);
+            if (plain == nullptr)
+                return;
+            plain_length = static_cast<int>(tvb_reported_length(plain));
+        }
+        dissect_payload(plain, 0, plain_length, pinfo, tree, *ctx.st->dialect, ctx);
+        return;
+    }
+    case DecryptStatus::MacMismatch: {
+        proto_item *mi = proto_tree_add_boolean(tree, fields.mac_valid, tvb, offset, length, FALSE);
+        proto_item_set_generated(mi);
+        expert_add_info(pinfo, mi, &fields.ei_mac_mismatch);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame (%d bytes, MAC mismatch)", length);
+        return;
+    }
+    case DecryptStatus::StoppedEarlier:
+        expert_add_info(pinfo, ep, &fields.ei_stopped);
+        break;
+    case DecryptStatus::NoKeys:
+        expert_add_info(pinfo, ep, &fields.ei_encrypted);
+        break;
+    }
+    col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame (%d bytes)", length);
 }
 
 int dissect_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, void *data)
@@ -257,6 +477,7 @@ int dissect_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, void *dat
     auto *ctx = static_cast<PacketContext *>(data);
     DirectionState &dir = ctx->st->dir[ctx->dir];
     const Dialect &d = *ctx->st->dialect;
+    ++ctx->pdu_index;
     proto_item *top = proto_tree_add_item(parent, fields.proto, tvb, 0, -1, ENC_NA);
     proto_tree *tree = proto_item_add_subtree(top, fields.ett_funxmpp);
     proto_item_append_text(top, ", %s", ctx->dir == kClientToServer ? "Client to server" : "Server to client");
@@ -303,24 +524,15 @@ int dissect_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, void *dat
         return static_cast<int>(hs);
     }
     if (h.encrypted()) {
-        proto_item *ep = proto_tree_add_item(tree, fields.encrypted_payload, tvb, offset, length, ENC_NA);
-        proto_item_set_text(ep, "Encrypted payload (%d bytes)", length);
-        expert_add_info(pinfo, ep, &fields.ei_encrypted);
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame (%d bytes)", length);
+        dissect_encrypted(tvb, offset, length, h, pinfo, tree, *ctx);
         return offset + length;
     }
     if (h.compressed()) {
-        tvbuff_t *inflated = funxmpp_tvb_child_uncompress_zlib(tvb, tvb, offset, length);
-        if (inflated == nullptr) {
-            proto_tree_add_expert(tree, pinfo, &fields.ei_decompression, tvb, offset, length);
-            col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[Malformed: compressed frame does not inflate]");
-            return offset + length;
-        }
-        add_new_data_source(pinfo, inflated, "Decompressed FunXMPP");
-        dissect_payload(inflated, 0, static_cast<int>(tvb_reported_length(inflated)), pinfo, tree, d);
+        if (tvbuff_t *inflated = inflate(tvb, offset, length, pinfo, tree))
+            dissect_payload(inflated, 0, static_cast<int>(tvb_reported_length(inflated)), pinfo, tree, d, *ctx);
         return offset + length;
     }
-    dissect_payload(tvb, offset, length, pinfo, tree, d);
+    dissect_payload(tvb, offset, length, pinfo, tree, d, *ctx);
     return offset + length;
 }
 
@@ -347,7 +559,7 @@ int dissect_funxmpp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "FunXMPP");
     col_clear(pinfo->cinfo, COL_INFO);
-    PacketContext ctx{st, direction(st, pinfo), false};
+    PacketContext ctx{st, direction(st, pinfo), false, 0};
     tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, kMinimumPduBytes, get_pdu_len, dissect_pdu, &ctx);
     return static_cast<int>(tvb_captured_length(tvb));
 }
@@ -443,6 +655,8 @@ void proto_register_funxmpp()
                                     "Ports where FunXMPP is looked for first (streams that are not FunXMPP go "
                                     "on to the port's usual dissector, e.g. TLS or XMPP)",
                                     &pref_ports, 65535);
+    register_passwords_table(module);
+    register_cleanup_routine(cleanup_sessions);
 }
 
 void proto_reg_handoff_funxmpp()

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "secrets.hpp"
+
+#include <epan/uat.h>
+
+#include <cstring>
+
+#include "codec/crypto.hpp"
+#include "codec/text.hpp"
+
+namespace funxmpp::ws {
+
+namespace {
+
+struct PasswordEntry {
+    char *phone;
+    char *password;
+    char *nonce;
+};
+
+PasswordEntry *entries = nullptr;
+guint entry_count = 0;
+
+UAT_CSTRING_CB_DEF(funxmpp_passwords, phone, PasswordEntry)
+UAT_CSTRING_CB_DEF(funxmpp_passwords, password, PasswordEntry)
+UAT_CSTRING_CB_DEF(funxmpp_passwords, nonce, PasswordEntry)
+
+void *copy_entry(void *dest, const void *source, size_t)
+{
+    auto *d = static_cast<PasswordEntry *>(dest);
+    const auto *s = static_cast<const PasswordEntry *>(source);
+    d->phone = g_strdup(s->phone);
+    d->password = g_strdup(s->password);
+    d->nonce = g_strdup(s->nonce);
+    return d;
+}
+
+void free_entry(void *record)
+{
+    auto *e = static_cast<PasswordEntry *>(record);
+    g_free(e->phone);
+    g_free(e->password);
+    g_free(e->nonce);
+}
+
+gboolean check_entry(void *record, char **error)
+{
+    const auto *e = static_cast<const PasswordEntry *>(record);
+    const char *phone = e->phone != nullptr ? e->phone : "";
+    if (*phone == '\0' || std::strspn(phone, "0123456789") != std::strlen(phone)) {
+        *error = g_strdup_printf("phone \"%s\": digits with country code, e.g. 34600000001", phone);
+        return FALSE;
+    }
+    if (e->password == nullptr || !base64_decode(e->password) || *e->password == '\0') {
+        *error = g_strdup_printf("password of %s: not base64 (give it as the registration API returned it)", phone);
+        return FALSE;
+    }
+    if (e->nonce != nullptr && *e->nonce != '\0' && !parse_hex(e->nonce)) {
+        *error = g_strdup_printf("nonce of %s: not hex", phone);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+}  // namespace
+
+void register_passwords_table(module_t *module)
+{
+    static uat_field_t fields[] = {
+        UAT_FLD_CSTRING(funxmpp_passwords, phone, "Phone", "Phone number with country code, digits only"),
+        UAT_FLD_CSTRING(funxmpp_passwords, password, "Password",
+                        "The account password in base64, as returned by the registration API"),
+        UAT_FLD_CSTRING(funxmpp_passwords, nonce, "Nonce (hex)",
+                        "Optional: the nonce of a fast re-login whose earlier session is not in the capture"),
+        UAT_END_FIELDS};
+    uat_t *uat = uat_new("FunXMPP passwords", sizeof(PasswordEntry), "funxmpp_passwords", TRUE, &entries,
+                         &entry_count, UAT_AFFECTS_DISSECTION, nullptr, copy_entry, check_entry, free_entry, nullptr,
+                         nullptr, fields);
+    prefs_register_uat_preference(module, "passwords", "Account passwords",
+                                  "Passwords (and optional nonces) that decrypt the sessions of these phones", uat);
+}
+
+std::optional<Credentials> lookup_password(const std::string &phone)
+{
+    for (guint i = 0; i < entry_count; ++i) {
+        const PasswordEntry &e = entries[i];
+        if (e.phone == nullptr || phone != e.phone)
+            continue;
+        std::optional<std::string> password = base64_decode(e.password != nullptr ? e.password : "");
+        if (!password)
+            continue;
+        Credentials c;
+        c.password = *password;
+        if (e.nonce != nullptr && *e.nonce != '\0')
+            c.nonce = parse_hex(e.nonce).value_or(std::string());
+        c.source = "passwords table";
+        return c;
+    }
+    return std::nullopt;
+}
+
+}  // namespace funxmpp::ws
