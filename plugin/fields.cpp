@@ -114,7 +114,7 @@ void register_fields()
         {&f.ei_decompression, {"funxmpp.decompression_failed", PI_MALFORMED, PI_ERROR, "Compressed payload does not inflate", EXPFILL}},
         {&f.ei_no_password, {"funxmpp.auth.no_password", PI_UNDECODED, PI_WARN, "No password for this phone: the session stays encrypted", EXPFILL}},
         {&f.ei_no_nonce, {"funxmpp.auth.no_nonce", PI_UNDECODED, PI_WARN, "Fast re-login with no known nonce", EXPFILL}},
-        {&f.ei_wrong_password, {"funxmpp.auth.wrong_password", PI_DECRYPTION, PI_WARN, "The password does not fit this login", EXPFILL}},
+        {&f.ei_wrong_password, {"funxmpp.auth.wrong_password", PI_DECRYPTION, PI_WARN, "The login blob does not decrypt with this password and nonce", EXPFILL}},
         {&f.ei_mac_mismatch, {"funxmpp.mac.mismatch", PI_DECRYPTION, PI_WARN, "MAC mismatch: wrong key or a lost segment; this direction stops decrypting", EXPFILL}},
         {&f.ei_stopped, {"funxmpp.decryption_stopped", PI_UNDECODED, PI_NOTE, "Not decrypted: an earlier frame of this direction failed", EXPFILL}},
     };

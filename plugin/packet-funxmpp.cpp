@@ -333,7 +333,9 @@ void add_login(proto_tree *tree, tvbuff_t *tvb, int offset, int length, packet_i
                                l.phone);
         break;
     case LoginProblem::WrongPassword:
-        expert_add_info_format(pinfo, li, &fields.ei_wrong_password, "The password of %s does not fit this login",
+        expert_add_info_format(pinfo, li, &fields.ei_wrong_password,
+                               "The login blob of %s does not decrypt with this password and nonce: a wrong "
+                               "password, or a stale nonce (the server then sends a challenge)",
                                l.phone);
         break;
     }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Golden test of one generated capture: what tshark with the plugin shows must match what
-# the generator was asked to encode (CAPTURE.xml, .tree, .errors, written by the generator).
+# the generator was asked to encode (CAPTURE.xml, .tree, .expert, .decrypted, written by the
+# generator).
 # usage: golden_test.sh PLUGIN_DIR CAPTURES_DIR NAME
 set -u
 PLUGIN_DIR=$1 dir=$2 name=$3
@@ -18,7 +19,7 @@ xml_lines() {  # extra tshark options...
 }
 
 # Element labels of the verbose tree: "<packet>\t<2 spaces per depth><label>". Elements
-# cut short by a decode error ("[incomplete]") are left out: the .errors file covers them.
+# cut short by a decode error ("[incomplete]") are left out: the .expert file covers them.
 tree_lines() {
     run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -V -O funxmpp 2>/dev/null | awk '
         /^Frame [0-9]+:/ { frame = $2; sub(":", "", frame) }
@@ -37,23 +38,31 @@ check "$name: verbose tree elements" same "$dir/$name.tree" "$WORK/tree.1pass"
 tree_lines -2 >"$WORK/tree.2pass"
 check "$name: two-pass tree equals one-pass" same "$WORK/tree.1pass" "$WORK/tree.2pass"
 
-# Expert items: exactly the frames the script made malformed carry each expected item.
-cut -f2 "$dir/$name.errors" | sort -u >"$WORK/kinds"
+# Expert items: exactly the frames the script called for carry each expected item.
+cut -f2 "$dir/$name.expert" | sort -u >"$WORK/kinds"
 for kind in $(cat "$WORK/kinds"); do
-    awk -F '\t' -v k="$kind" '$2 == k { print $1 }' "$dir/$name.errors" | sort -un >"$WORK/want"
+    awk -F '\t' -v k="$kind" '$2 == k { print $1 }' "$dir/$name.expert" | sort -un >"$WORK/want"
     run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y "$kind" -T fields -e frame.number 2>/dev/null | sort -un >"$WORK/got"
     check "$name: frames with $kind" same "$WORK/want" "$WORK/got"
 done
-cut -f1 "$dir/$name.errors" | sort -un >"$WORK/want"
+awk -F '\t' '$2 ~ /^funxmpp\.(malformed\.|decompression_failed)/ { print $1 }' "$dir/$name.expert" | sort -un >"$WORK/want"
 run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y '_ws.expert.severity >= 0x00800000' -T fields -e frame.number 2>/dev/null | sort -un >"$WORK/got"
 check "$name: no other frame has an error" same "$WORK/want" "$WORK/got"
+
+# Decryption: every frame the generator encrypted for a password the analyst has decrypts
+# with a valid MAC (one line per frame, in the packet that completes it).
+run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y funxmpp.mac.valid -T fields -E "aggregator=$sep" \
+    -e frame.number -e funxmpp.mac.valid 2>/dev/null |
+    awk -F '\t' -v sep="$sep" '{ n = split($2, v, sep); for (i = 1; i <= n; i++) if (v[i] == "1" || v[i] == "True") print $1 }' \
+    >"$WORK/decrypted"
+check "$name: frames decrypted with a valid MAC" same "$dir/$name.decrypted" "$WORK/decrypted"
 
 # A display filter on a field finds the stanzas it names.
 grep -P '\t<message[ >]' "$dir/$name.xml" | cut -f2 >"$WORK/messages.want"
 run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y 'funxmpp.tag == "message"' -T fields -E "aggregator=$sep" -e funxmpp.xml 2>/dev/null |
     tr "$sep" '\n' | grep '^<message[ >]' >"$WORK/messages.got"
 check "$name: filter funxmpp.tag == \"message\"" same "$WORK/messages.want" "$WORK/messages.got"
-if [ ${#opts[@]} -gt 0 ]; then
+if [[ " ${opts[*]-} " == *" -d "* ]]; then
     check "$name: nothing decoded without ${opts[*]}" \
         test "$(run_tshark -r "$pcap" -Y funxmpp 2>/dev/null | wc -l)" = 0
 fi

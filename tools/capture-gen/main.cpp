@@ -7,7 +7,8 @@
 //   writes OUTPUT_STEM.pcap and, next to it,
 //   .xml     "<packet>\t<canonical XML>" per stanza, in stream order
 //   .tree    "<packet>\t<indent><element label>" per element (verbose-tree excerpt)
-//   .errors  "<packet>\t<expert field>" per frame the script made malformed
+//   .expert  "<packet>\t<expert field>" per expert item the script calls for
+//   .decrypted "<packet>" per encrypted frame that must decrypt with a valid MAC
 //
 // Script lines (# starts a comment):
 //   version X.Y                 protocol version of the connections that follow
@@ -24,8 +25,19 @@
 //   c|s raw HEX => error KIND [after <xml>]
 //                               ... or the expert item it must raise (funxmpp.malformed.KIND),
 //                               after showing the complete element <xml> (trailing bytes)
-//   send c|s [N,N,...]          send what is queued: first segments of N bytes, then the rest
-//                               (segments never exceed an MSS of 1460 bytes)
+//   send c|s [N,N,...] [drop]   send what is queued: first segments of N bytes, then the rest
+//                               (segments never exceed an MSS of 1460 bytes); "drop" leaves
+//                               the segments out of the capture (a lost segment)
+//   password BASE64             the account password of the logins that follow
+//   c login response PHONE NONCE TIME
+//   c login auth PHONE NONCE TIME [stale]
+//                               queue <response> (after a challenge) or a fast-login <auth>
+//                               carrying the blob for PHONE, hex NONCE and unix TIME (spec 5),
+//                               and derive the session keys; "stale": the nonce is not the
+//                               last one the server handed out, so the blob does not fit
+//   encrypt c|s                 frames of that direction are encrypted from now on
+//   analyst-password wrong      the password the analyst gives (# tshark: line) does not fit:
+//                               the login gets funxmpp.auth.wrong_password, nothing decrypts
 //   wait SECONDS
 //   close                       FIN handshake
 #include <zlib.h>
@@ -42,6 +54,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/crypto.hpp"
 #include "codec/encoder.hpp"
 #include "codec/framing.hpp"
 #include "codec/text.hpp"
@@ -58,7 +71,7 @@ constexpr std::size_t kMss = 1460;
 constexpr double kSegmentGap = 0.001, kSendGap = 0.010;
 
 struct Expected {
-    enum Kind { Xml, Tree, Error } kind;
+    enum Kind { Xml, Tree, Expert, Decrypted } kind;
     std::string text;
 };
 
@@ -127,7 +140,10 @@ private:
         return *dialect_;
     }
     void queue_frame(int line, int side, const std::string &rest);
-    void send(int line, int side, const std::string &sizes);
+    void queue_login(int line, const std::string &rest);
+    void send(int line, int side, const std::string &sizes, bool drop);
+    // Frames a plaintext payload, encrypting it when the direction is encrypted.
+    std::string frame(int side, std::uint8_t flags, const std::string &payload, std::vector<Expected> &expected);
 
     PcapWriter pcap_;
     std::string stem_;
@@ -139,7 +155,72 @@ private:
     std::mt19937 rng_{1};
     std::vector<Queued> queue_[2];
     std::vector<std::pair<std::uint32_t, Expected>> expected_;
+    std::string password_;
+    std::unique_ptr<DirectionCipher> cipher_[2];
+    bool encrypting_[2] = {false, false};
+    bool lost_[2] = {false, false};       // a segment of this direction was dropped
+    bool stopped_[2] = {false, false};    // ... and a frame after it failed its MAC
+    bool analyst_password_wrong_ = false;
 };
+
+std::string Session::frame(int side, std::uint8_t flags, const std::string &payload, std::vector<Expected> &expected)
+{
+    const Dialect &d = *dialect_;
+    if (!encrypting_[side])
+        return encode_frame(d, flags, payload);
+    if (!cipher_[side])
+        throw std::runtime_error("encrypt before login");
+    std::string sealed = cipher_[side]->seal_frame(payload);
+    const bool wa12_client = d.version == Version{1, 2} && side == 0;
+    flags |= wa12_client ? kFlagClientEncrypted : kFlagEncrypted;
+    // What the dissector can make of it: nothing without the right password; after a lost
+    // segment, a MAC mismatch and then nothing more in that direction.
+    if (analyst_password_wrong_) {
+        expected.clear();
+    } else if (lost_[side]) {
+        expected.clear();
+        expected.push_back({Expected::Expert, stopped_[side] ? "funxmpp.decryption_stopped" : "funxmpp.mac.mismatch"});
+        stopped_[side] = true;
+    } else {
+        expected.push_back({Expected::Decrypted, ""});
+    }
+    return encode_frame(d, flags, sealed);
+}
+
+void Session::queue_login(int line, const std::string &rest)
+{
+    const Dialect &d = dialect(line);
+    std::istringstream in(rest);
+    std::string kind, phone, nonce_hex;
+    unsigned long long time = 0;
+    std::string stale;
+    in >> kind >> phone >> nonce_hex >> time >> stale;
+    std::optional<std::string> nonce = parse_hex(nonce_hex);
+    std::optional<std::string> password = base64_decode(password_);
+    std::optional<AuthMechanism> mechanism = mechanism_for_minor(d.version.minor);
+    if ((kind != "response" && kind != "auth") || !nonce || time == 0)
+        fail(line, "login response|auth PHONE NONCE_HEX TIME");
+    if (!password || password_.empty())
+        fail(line, "login needs a password line first");
+    if (!mechanism)
+        fail(line, "this version has no WAUTH login");
+    SessionKeys keys = derive_keys(*mechanism, *password, *nonce);
+    cipher_[0] = std::make_unique<DirectionCipher>(keys, DirectionCipher::Side::Client);
+    cipher_[1] = std::make_unique<DirectionCipher>(keys, DirectionCipher::Side::Server);
+    std::string blob = cipher_[0]->seal_blob(phone + *nonce + std::to_string(time));
+    Node n = kind == "response" ? Node::element("response").attr("xmlns", "urn:ietf:params:xml:ns:xmpp-sasl")
+                                : Node::element("auth")
+                                      .attr("mechanism", *mechanism == AuthMechanism::Wauth1 ? "WAUTH-1" : "WAUTH-2")
+                                      .attr("user", phone);
+    n.text(blob);
+    Queued q;
+    q.expected.push_back({Expected::Xml, to_xml(n)});
+    element_labels(n, 0, q.expected);
+    if (analyst_password_wrong_ || stale == "stale")
+        q.expected.push_back({Expected::Expert, "funxmpp.auth.wrong_password"});
+    q.bytes = encode_frame(d, 0, encode_node(d, n));
+    queue_[0].push_back(std::move(q));
+}
 
 void Session::queue_frame(int line, int side, const std::string &rest)
 {
@@ -150,7 +231,7 @@ void Session::queue_frame(int line, int side, const std::string &rest)
     Queued q;
     try {
         if (word == "keepalive") {
-            q.bytes = encode_frame(d, 0, std::string(1, '\0'));
+            q.bytes = frame(side, 0, std::string(1, '\0'), q.expected);
         } else if (word == "encrypted") {
             unsigned long n = 0;
             std::string flags = "flags=0x8";
@@ -171,7 +252,7 @@ void Session::queue_frame(int line, int side, const std::string &rest)
                 std::istringstream err(want.substr(6));
                 std::string kind, after;
                 err >> kind >> after;
-                q.expected.push_back({Expected::Error, "funxmpp.malformed." + kind});
+                q.expected.push_back({Expected::Expert, "funxmpp.malformed." + kind});
                 if (after == "after")
                     element_labels(parse_stanza(want.substr(want.find('<')), rng_), 0, q.expected);
             } else {
@@ -183,9 +264,10 @@ void Session::queue_frame(int line, int side, const std::string &rest)
             std::string xml = compressed ? rest.substr(rest.find('<')) : rest;
             Node node = parse_stanza(xml, rng_);
             std::string payload = encode_node(d, node);
-            q.bytes = compressed ? encode_frame(d, kFlagCompressed, zlib_compress(payload)) : encode_frame(d, 0, payload);
             q.expected.push_back({Expected::Xml, to_xml(node)});
             element_labels(node, 0, q.expected);
+            q.bytes = compressed ? frame(side, kFlagCompressed, zlib_compress(payload), q.expected)
+                                 : frame(side, 0, payload, q.expected);
         }
     } catch (const std::exception &e) {
         fail(line, e.what());
@@ -193,7 +275,7 @@ void Session::queue_frame(int line, int side, const std::string &rest)
     queue_[side].push_back(std::move(q));
 }
 
-void Session::send(int line, int side, const std::string &sizes)
+void Session::send(int line, int side, const std::string &sizes, bool drop)
 {
     if (!conn_)
         fail(line, "send before connect");
@@ -217,16 +299,19 @@ void Session::send(int line, int side, const std::string &sizes)
         len = std::min({len, kMss, bytes.size() - pos});
         if (len == 0)
             fail(line, "segment of 0 bytes");
-        std::uint32_t packet = conn_->send(time_, side, std::string_view(bytes).substr(pos, len));
+        std::uint32_t packet = drop ? conn_->skip(side, len) : conn_->send(time_, side, std::string_view(bytes).substr(pos, len));
         time_ += kSegmentGap;
         pos += len;
         for (; next_frame < ends.size() && ends[next_frame].first <= pos; ++next_frame)
             for (const Expected &e : ends[next_frame].second->expected)
-                expected_.emplace_back(packet, e);
+                if (!drop)
+                    expected_.emplace_back(packet, e);
     }
     conn_->ack(time_, 1 - side);
     time_ += kSendGap;
     queue_[side].clear();
+    if (drop)
+        lost_[side] = true;
 }
 
 void Session::line(int number, const std::string &text)
@@ -258,15 +343,32 @@ void Session::line(int number, const std::string &text)
         conn_->handshake(time_);
     } else if (cmd == "prologue") {
         queue_[0].push_back({encode_prologue(dialect(number).version), {}});
+    } else if (cmd == "c" && rest.rfind("login ", 0) == 0) {
+        queue_login(number, rest.substr(6));
     } else if (cmd == "c" || cmd == "s") {
         queue_frame(number, cmd == "c" ? 0 : 1, rest);
+    } else if (cmd == "password") {
+        password_ = rest;
+    } else if (cmd == "encrypt") {
+        if (rest != "c" && rest != "s")
+            fail(number, "encrypt c|s");
+        encrypting_[rest == "c" ? 0 : 1] = true;
+    } else if (cmd == "analyst-password") {
+        analyst_password_wrong_ = rest == "wrong";
     } else if (cmd == "send") {
         std::istringstream args(rest);
-        std::string side, sizes;
-        args >> side >> sizes;
+        std::string side, word, sizes;
+        bool drop = false;
+        args >> side;
+        while (args >> word) {
+            if (word == "drop")
+                drop = true;
+            else
+                sizes = word;
+        }
         if (side != "c" && side != "s")
             fail(number, "send c|s");
-        send(number, side == "c" ? 0 : 1, sizes);
+        send(number, side == "c" ? 0 : 1, sizes, drop);
     } else if (cmd == "wait") {
         time_ += std::stod(rest);
     } else if (cmd == "close") {
@@ -274,6 +376,10 @@ void Session::line(int number, const std::string &text)
             fail(number, "close before connect");
         conn_->close(time_);
         conn_.reset();
+        for (int side = 0; side < 2; ++side) {
+            cipher_[side].reset();
+            encrypting_[side] = lost_[side] = stopped_[side] = false;
+        }
     } else {
         fail(number, "unknown command " + cmd);
     }
@@ -284,12 +390,12 @@ void Session::finish()
     for (int side = 0; side < 2; ++side)
         if (!queue_[side].empty())
             fail(0, "frames queued but never sent");
-    const char *suffix[] = {".xml", ".tree", ".errors"};
-    for (int kind = 0; kind < 3; ++kind) {
+    const char *suffix[] = {".xml", ".tree", ".expert", ".decrypted"};
+    for (int kind = 0; kind < 4; ++kind) {
         std::ofstream out(stem_ + suffix[kind], std::ios::trunc);
         for (const auto &[packet, e] : expected_)
             if (e.kind == kind)
-                out << packet << '\t' << e.text << '\n';
+                out << packet << (e.text.empty() ? "" : "\t" + e.text) << '\n';
     }
 }
 

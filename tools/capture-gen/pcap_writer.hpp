@@ -51,6 +51,13 @@ public:
     // Sends bytes from side 0 (client) or 1 (server) as one segment; returns the packet number.
     std::uint32_t send(double time, int side, std::string_view bytes);
     void ack(double time, int side);  // a pure ACK from `side`
+    // A segment of `size` bytes that the capture missed: sequence numbers move on, nothing
+    // is written. Returns 0 (no packet).
+    std::uint32_t skip(int side, std::size_t size)
+    {
+        next_seq_[side] += static_cast<std::uint32_t>(size);
+        return 0;
+    }
     void close(double &time);
 
 private:

@@ -3,6 +3,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+
+#include "codec/text.hpp"
 
 namespace funxmpp::capture {
 
@@ -72,9 +75,12 @@ private:
                 else if (e == "apos")
                     out += '\'';
                 else if (e.size() > 1 && e[0] == '#') {
-                    long v = e[1] == 'x' ? std::strtol(e.c_str() + 2, nullptr, 16) : std::strtol(e.c_str() + 1, nullptr, 10);
-                    if (v < 0 || v > 255)
-                        fail("byte reference out of range");
+                    const bool hex = e[1] == 'x';
+                    const char *digits = e.c_str() + (hex ? 2 : 1);
+                    char *end = nullptr;
+                    long v = std::strtol(digits, &end, hex ? 16 : 10);
+                    if (*digits == '\0' || *end != '\0' || v < 0 || v > 255)
+                        fail("bad byte reference &" + e + ";");
                     out += static_cast<char>(v);
                 } else {
                     fail("unknown entity &" + e + ";");
@@ -90,6 +96,11 @@ private:
                 if (std::sscanf(what.c_str(), "random %lu", &n) == 1) {
                     for (unsigned long i = 0; i < n; ++i)
                         out += static_cast<char>(rng_() & 0xFF);
+                } else if (what.rfind("hex ", 0) == 0) {
+                    std::optional<std::string> bytes = parse_hex(what.substr(4));
+                    if (!bytes)
+                        fail("{{hex ...}} needs pairs of hex digits");
+                    out += *bytes;
                 } else if (std::sscanf(what.c_str(), "repeat %lu %c", &n, &c) == 2) {
                     out.append(n, c);
                 } else {

@@ -4,6 +4,7 @@
 //   &#xNN; / &#NNN;  one raw byte (not a Unicode character)
 //   {{random N}}     N bytes from the script's seeded generator (in content only)
 //   {{repeat N C}}   N times the character C (in content only)
+//   {{hex HEX}}      the bytes written in hex (in content only)
 // "<stream:stream ...>" is the stream start (never closed), "</stream:stream>" the end.
 // "<a></a>" is an empty child list; text content is data.
 #pragma once
