@@ -36,8 +36,9 @@
 //                               and derive the session keys; "stale": the nonce is not the
 //                               last one the server handed out, so the blob does not fit
 //   encrypt c|s                 frames of that direction are encrypted from now on
-//   analyst-password wrong      the password the analyst gives (# tshark: line) does not fit:
-//                               the login gets funxmpp.auth.wrong_password, nothing decrypts
+//   analyst-password wrong|none the analyst's password (# tshark: line) does not fit, or there
+//                               is none: the login gets funxmpp.auth.wrong_password or
+//                               funxmpp.auth.no_password, and nothing decrypts
 //   wait SECONDS
 //   close                       FIN handshake
 #include <zlib.h>
@@ -160,7 +161,7 @@ private:
     bool encrypting_[2] = {false, false};
     bool lost_[2] = {false, false};       // a segment of this direction was dropped
     bool stopped_[2] = {false, false};    // ... and a frame after it failed its MAC
-    bool analyst_password_wrong_ = false;
+    std::string analyst_password_ = "right";  // right, wrong or none
 };
 
 std::string Session::frame(int side, std::uint8_t flags, const std::string &payload, std::vector<Expected> &expected)
@@ -175,7 +176,7 @@ std::string Session::frame(int side, std::uint8_t flags, const std::string &payl
     flags |= wa12_client ? kFlagClientEncrypted : kFlagEncrypted;
     // What the dissector can make of it: nothing without the right password; after a lost
     // segment, a MAC mismatch and then nothing more in that direction.
-    if (analyst_password_wrong_) {
+    if (analyst_password_ != "right") {
         expected.clear();
     } else if (lost_[side]) {
         expected.clear();
@@ -216,7 +217,9 @@ void Session::queue_login(int line, const std::string &rest)
     Queued q;
     q.expected.push_back({Expected::Xml, to_xml(n)});
     element_labels(n, 0, q.expected);
-    if (analyst_password_wrong_ || stale == "stale")
+    if (analyst_password_ == "none")
+        q.expected.push_back({Expected::Expert, "funxmpp.auth.no_password"});
+    else if (analyst_password_ == "wrong" || stale == "stale")
         q.expected.push_back({Expected::Expert, "funxmpp.auth.wrong_password"});
     q.bytes = encode_frame(d, 0, encode_node(d, n));
     queue_[0].push_back(std::move(q));
@@ -354,7 +357,9 @@ void Session::line(int number, const std::string &text)
             fail(number, "encrypt c|s");
         encrypting_[rest == "c" ? 0 : 1] = true;
     } else if (cmd == "analyst-password") {
-        analyst_password_wrong_ = rest == "wrong";
+        if (rest != "right" && rest != "wrong" && rest != "none")
+            fail(number, "analyst-password right|wrong|none");
+        analyst_password_ = rest;
     } else if (cmd == "send") {
         std::istringstream args(rest);
         std::string side, word, sizes;
