@@ -222,6 +222,10 @@ Claim classify(tvbuff_t *tvb, Version &version)
     case StreamKind::NeedMore: return Claim::No;
     case StreamKind::NotWhatsApp: break;
     }
+    // A TLS record header (content type 20-24, major version 3) is TLS seen mid-stream,
+    // whatever a frame header reading of it says (with WA 1.2 it would read as plausible).
+    if (n >= 3 && p[0] >= 0x14 && p[0] <= 0x18 && p[1] == 0x03 && p[2] <= 0x04)
+        return Claim::No;
     version = preferred_dialect().version;
     return plausible_frames(p, n, preferred_dialect()) ? Claim::MidStream : Claim::No;
 }

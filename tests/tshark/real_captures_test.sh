@@ -46,6 +46,9 @@ tls_with=$(run_tshark -r "$wa15" -Y tls 2>/dev/null | wc -l)
 tls_without=$(run_tshark -r "$wa15" --disable-protocol funxmpp -Y tls 2>/dev/null | wc -l)
 check "TLS packets unchanged ($tls_with with the plugin, $tls_without without)" test "$tls_with" = "$tls_without" -a "$tls_with" -gt 0
 
+tls_12=$(run_tshark -r "$wa15" -o funxmpp.version:1.2 -Y tls 2>/dev/null | wc -l)
+check "TLS packets unchanged with the WA 1.2 preference too ($tls_12)" test "$tls_12" = "$tls_without"
+
 # --- the successor protocol ---
 check "successor stream: no packet decoded as FunXMPP" test "$(run_tshark -r "$noise" -Y funxmpp 2>/dev/null | wc -l)" = 0
 run_tshark -r "$noise" -T fields -e frame.protocols 2>/dev/null >"$WORK/with"
