@@ -283,7 +283,7 @@ void add_version_item(proto_tree *tree, tvbuff_t *tvb, const Dialect &d)
     proto_item_set_generated(proto_tree_add_string(tree, fields.version, tvb, 0, 0, v));
 }
 
-void dissect_prologue(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *tree)
+void dissect_prologue(tvbuff_t *tvb, proto_item *top, proto_tree *tree)
 {
     const guint8 major = tvb_get_guint8(tvb, 2), minor = tvb_get_guint8(tvb, 3);
     proto_item_append_text(top, ", Prologue WA %u.%u", major, minor);
@@ -292,7 +292,6 @@ void dissect_prologue(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_
     char v[8];
     std::snprintf(v, sizeof v, "%u.%u", major, minor);
     proto_tree_add_string(pt, fields.version, tvb, 2, 2, v);
-    (void)pinfo;
 }
 
 void add_login(proto_tree *tree, tvbuff_t *tvb, int offset, int length, packet_info *pinfo, const LoginFacts &l)
@@ -493,7 +492,7 @@ int dissect_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, void *dat
             dir.started = true;
             dir.prologue_frame = pinfo->num;
         }
-        dissect_prologue(tvb, pinfo, top, tree);
+        dissect_prologue(tvb, top, tree);
         return 4;
     }
     if (!PINFO_FD_VISITED(pinfo))
