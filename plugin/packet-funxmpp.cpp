@@ -22,6 +22,7 @@
 #include "codec/version.hpp"
 #include "display/stanza_text.hpp"
 #include "fields.hpp"
+#include "capture_state.hpp"
 #include "proto_tree_builder.hpp"
 #include "secrets.hpp"
 #include "session/session.hpp"
@@ -41,6 +42,7 @@ const enum_val_t kVersionChoices[] = {
 };
 gint pref_version = 0x0105;  // the version users know from the seed table
 gboolean pref_desegment = TRUE;
+gboolean pref_registration_passwords = TRUE;
 range_t *pref_ports = nullptr;
 range_t *registered_ports = nullptr;
 
@@ -88,10 +90,23 @@ void cleanup_sessions()
     capture_memory = CaptureMemory{};
 }
 
+// The passwords table first, then (if allowed) what registration answers disclosed.
+std::optional<Credentials> lookup_credentials(const std::string &phone)
+{
+    if (std::optional<Credentials> c = lookup_password(phone))
+        return c;
+    if (pref_registration_passwords) {
+        auto it = capture_memory.registered.find(phone);
+        if (it != capture_memory.registered.end())
+            return it->second;
+    }
+    return std::nullopt;
+}
+
 ConnectionSession *session_of(ConversationState *st)
 {
     if (st->session == nullptr) {
-        sessions.push_back(std::make_unique<ConnectionSession>(st->dialect->version, capture_memory, lookup_password));
+        sessions.push_back(std::make_unique<ConnectionSession>(st->dialect->version, capture_memory, lookup_credentials));
         st->session = sessions.back().get();
     }
     return st->session;
@@ -661,6 +676,10 @@ void proto_register_funxmpp()
                                     "on to the port's usual dissector, e.g. TLS or XMPP)",
                                     &pref_ports, 65535);
     register_passwords_table(module);
+    prefs_register_bool_preference(module, "registration_passwords", "Use passwords of registration answers",
+                                   "Decrypt the FunXMPP sessions of a phone with the password that a registration "
+                                   "answer (/v2/register, /v2/exist) earlier in the capture returned",
+                                   &pref_registration_passwords);
     register_cleanup_routine(cleanup_sessions);
 }
 
@@ -674,6 +693,19 @@ void proto_reg_handoff_funxmpp()
 }
 
 }  // namespace
+
+void remember_registration_password(const std::string &phone, const std::string &password_base64, guint32 frame)
+{
+    std::optional<std::string> password = base64_decode(password_base64);
+    if (!password || phone.empty())
+        return;
+    capture_memory.registered[phone] =
+        Credentials{*password, std::string(), "registration answer in frame " + std::to_string(frame)};
+}
+
+void proto_register_wareg();
+void proto_reg_handoff_wareg();
+
 }  // namespace funxmpp::ws
 
 // ---- Plugin entry points ----------------------------------------------------------------
@@ -694,10 +726,13 @@ const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 void plugin_register(void)
 {
-    static proto_plugin plugin;
-    plugin.register_protoinfo = funxmpp::ws::proto_register_funxmpp;
-    plugin.register_handoff = funxmpp::ws::proto_reg_handoff_funxmpp;
-    proto_register_plugin(&plugin);
+    static proto_plugin funxmpp_plugin, wareg_plugin;
+    funxmpp_plugin.register_protoinfo = funxmpp::ws::proto_register_funxmpp;
+    funxmpp_plugin.register_handoff = funxmpp::ws::proto_reg_handoff_funxmpp;
+    proto_register_plugin(&funxmpp_plugin);
+    wareg_plugin.register_protoinfo = funxmpp::ws::proto_register_wareg;
+    wareg_plugin.register_handoff = funxmpp::ws::proto_reg_handoff_wareg;
+    proto_register_plugin(&wareg_plugin);
 }
 
 #ifdef FUNXMPP_PLUGIN_DESCRIBE

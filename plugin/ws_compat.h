@@ -20,3 +20,10 @@
 #else
 #define funxmpp_tvb_child_uncompress_zlib tvb_child_uncompress
 #endif
+
+/* 4.2 made field_info's value a pointer. */
+#if FUNXMPP_WS_AT_LEAST(4, 2)
+#define FUNXMPP_FI_VALUE(fi) ((fi)->value)
+#else
+#define FUNXMPP_FI_VALUE(fi) (&(fi)->value)
+#endif

@@ -29,6 +29,7 @@ using CredentialLookup = std::function<std::optional<Credentials>(const std::str
 // <success> hands out for the next (fast) login.
 struct CaptureMemory {
     std::map<std::string, std::string> next_nonce;  // phone -> nonce
+    std::map<std::string, Credentials> registered;  // phone -> password from a registration answer
 };
 
 enum class LoginProblem : std::uint8_t {

@@ -57,6 +57,10 @@ run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y funxmpp.mac.valid -T fields -E 
     >"$WORK/decrypted"
 check "$name: frames decrypted with a valid MAC" same "$dir/$name.decrypted" "$WORK/decrypted"
 
+# Registration requests and answers: the summary the script expects, in the Info column.
+run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y wareg -T fields -e frame.number -e _ws.col.Info 2>/dev/null >"$WORK/wareg"
+check "$name: registration API summaries" same "$dir/$name.wareg" "$WORK/wareg"
+
 # A display filter on a field finds the stanzas it names.
 grep -P '\t<message[ >]' "$dir/$name.xml" | cut -f2 >"$WORK/messages.want"
 run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y 'funxmpp.tag == "message"' -T fields -E "aggregator=$sep" -e funxmpp.xml 2>/dev/null |

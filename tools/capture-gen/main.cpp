@@ -9,6 +9,7 @@
 //   .tree    "<packet>\t<indent><element label>" per element (verbose-tree excerpt)
 //   .expert  "<packet>\t<expert field>" per expert item the script calls for
 //   .decrypted "<packet>" per encrypted frame that must decrypt with a valid MAC
+//   .wareg   "<packet>\t<summary>" per registration request or answer (the script's words)
 //
 // Script lines (# starts a comment):
 //   version X.Y                 protocol version of the connections that follow
@@ -36,6 +37,10 @@
 //                               and derive the session keys; "stale": the nonce is not the
 //                               last one the server handed out, so the blob does not fit
 //   encrypt c|s                 frames of that direction are encrypted from now on
+//   c http-get URI => SUMMARY   queue an HTTP GET of the registration API (spec 6) and the
+//                               summary the dissector must give it
+//   c http-post URI BODY => SUMMARY   ... a form POST (the v1 API)
+//   s http-json JSON => SUMMARY queue an HTTP 200 answer with a JSON body
 //   analyst-password wrong|none the analyst's password (# tshark: line) does not fit, or there
 //                               is none: the login gets funxmpp.auth.wrong_password or
 //                               funxmpp.auth.no_password, and nothing decrypts
@@ -72,7 +77,7 @@ constexpr std::size_t kMss = 1460;
 constexpr double kSegmentGap = 0.001, kSendGap = 0.010;
 
 struct Expected {
-    enum Kind { Xml, Tree, Expert, Decrypted } kind;
+    enum Kind { Xml, Tree, Expert, Decrypted, Wareg } kind;
     std::string text;
 };
 
@@ -142,6 +147,7 @@ private:
     }
     void queue_frame(int line, int side, const std::string &rest);
     void queue_login(int line, const std::string &rest);
+    void queue_http(int line, int side, const std::string &rest);
     void send(int line, int side, const std::string &sizes, bool drop);
     // Frames a plaintext payload, encrypting it when the direction is encrypted.
     std::string frame(int side, std::uint8_t flags, const std::string &payload, std::vector<Expected> &expected);
@@ -186,6 +192,35 @@ std::string Session::frame(int side, std::uint8_t flags, const std::string &payl
         expected.push_back({Expected::Decrypted, ""});
     }
     return encode_frame(d, flags, sealed);
+}
+
+void Session::queue_http(int line, int side, const std::string &rest)
+{
+    std::size_t arrow = rest.find(" => ");
+    if (arrow == std::string::npos)
+        fail(line, "HTTP lines end with => SUMMARY");
+    std::istringstream in(rest.substr(0, arrow));
+    std::string kind, first, second;
+    in >> kind >> first;
+    std::getline(in, second);
+    second.erase(0, second.find_first_not_of(' '));
+    Queued q;
+    if (kind == "http-get" && side == 0) {
+        q.bytes = "GET " + first + " HTTP/1.1\r\nHost: v.whatsapp.net\r\nUser-Agent: WhatsApp/2.12.84 Android/4.4 "
+                  "Device/LGE-Nexus_5\r\nAccept: text/json\r\n\r\n";
+    } else if (kind == "http-post" && side == 0) {
+        q.bytes = "POST " + first + " HTTP/1.1\r\nHost: r.whatsapp.net\r\nContent-Type: "
+                  "application/x-www-form-urlencoded\r\nContent-Length: " + std::to_string(second.size()) +
+                  "\r\n\r\n" + second;
+    } else if (kind == "http-json" && side == 1) {
+        std::string body = first + (second.empty() ? "" : " " + second);
+        q.bytes = "HTTP/1.1 200 OK\r\nContent-Type: text/json\r\nContent-Length: " + std::to_string(body.size()) +
+                  "\r\n\r\n" + body;
+    } else {
+        fail(line, "c http-get|http-post, s http-json");
+    }
+    q.expected.push_back({Expected::Wareg, rest.substr(arrow + 4)});
+    queue_[side].push_back(std::move(q));
 }
 
 void Session::queue_login(int line, const std::string &rest)
@@ -346,6 +381,8 @@ void Session::line(int number, const std::string &text)
         conn_->handshake(time_);
     } else if (cmd == "prologue") {
         queue_[0].push_back({encode_prologue(dialect(number).version), {}});
+    } else if ((cmd == "c" || cmd == "s") && rest.rfind("http-", 0) == 0) {
+        queue_http(number, cmd == "c" ? 0 : 1, rest);
     } else if (cmd == "c" && rest.rfind("login ", 0) == 0) {
         queue_login(number, rest.substr(6));
     } else if (cmd == "c" || cmd == "s") {
@@ -395,8 +432,8 @@ void Session::finish()
     for (int side = 0; side < 2; ++side)
         if (!queue_[side].empty())
             fail(0, "frames queued but never sent");
-    const char *suffix[] = {".xml", ".tree", ".expert", ".decrypted"};
-    for (int kind = 0; kind < 4; ++kind) {
+    const char *suffix[] = {".xml", ".tree", ".expert", ".decrypted", ".wareg"};
+    for (int kind = 0; kind < 5; ++kind) {
         std::ofstream out(stem_ + suffix[kind], std::ios::trunc);
         for (const auto &[packet, e] : expected_)
             if (e.kind == kind)
