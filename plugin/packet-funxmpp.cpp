@@ -9,7 +9,9 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 
+#include <epan/to_str.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -25,6 +27,7 @@
 #include "capture_state.hpp"
 #include "proto_tree_builder.hpp"
 #include "secrets.hpp"
+#include "taps.hpp"
 #include "session/session.hpp"
 
 #ifndef FUNXMPP_PLUGIN_VERSION
@@ -261,7 +264,37 @@ struct PacketContext {
     int dir;
     bool pdu_is_prologue;  // set by get_pdu_len for the PDU about to be dissected
     guint32 pdu_index;     // PDUs of this packet so far: the key of what the first pass kept
+    bool decrypted;        // the payload being shown was decrypted
 };
+
+// One record for the tap (statistics, decoded-stream view); only when someone listens.
+void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guint32 length, const char *tag = nullptr,
+               const char *type = nullptr, const char *peer = nullptr, const char *xml = nullptr,
+               TapLogin login = TapLogin::None)
+{
+    if (!have_tap_listener(funxmpp_tap()))
+        return;
+    auto *r = wmem_new0(pinfo->pool, TapRecord);
+    r->frame = kind;
+    r->decrypted = ctx.decrypted;
+    r->direction = static_cast<guint8>(ctx.dir);
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    struct tcp_analysis *tcp = get_tcp_conversation_data(conv, pinfo);
+    r->stream = tcp != nullptr ? tcp->stream : 0;
+    r->length = length;
+    r->tag = tag;
+    r->type = type;
+    r->peer = peer;
+    r->xml = xml;
+    r->login = login;
+    const ConversationState *st = ctx.st;
+    r->version = wmem_strdup_printf(pinfo->pool, "%u.%u", st->dialect->version.major, st->dialect->version.minor);
+    const bool from_client = ctx.dir == kClientToServer;
+    r->client = wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, &st->client_addr), st->client_port);
+    r->server = wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, from_client ? &pinfo->dst : &pinfo->src),
+                                   from_client ? pinfo->destport : pinfo->srcport);
+    tap_queue_packet(funxmpp_tap(), pinfo, r);
+}
 
 bool prologue_at(const PacketContext &ctx, packet_info *pinfo, tvbuff_t *tvb, int offset)
 {
@@ -374,7 +407,7 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
         if (login != nullptr)
             frame_facts(pinfo, ctx.pdu_index, true)->login = login;
     }
-    const char *xml = nullptr, *summary = nullptr;
+    const char *xml = nullptr, *summary = nullptr, *tag = nullptr, *type = nullptr, *peer = nullptr;
     DecodeResult result;
     char error[160] = "";
     {   // C++ temporaries live only here, before any call into Wireshark's API.
@@ -383,6 +416,9 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
         if (!text.xml.empty())
             xml = wmem_strdup(pinfo->pool, text.xml.c_str());
         summary = wmem_strdup(pinfo->pool, text.summary.c_str());
+        tag = wmem_strdup(pinfo->pool, text.tag.c_str());
+        type = wmem_strdup(pinfo->pool, text.type.c_str());
+        peer = wmem_strdup(pinfo->pool, text.peer.c_str());
         if (!result.ok())
             std::snprintf(error, sizeof error, "%s", result.error.message().c_str());
     }
@@ -392,10 +428,21 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     else
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s%s[Malformed: %s]", summary, *summary ? " " : "", error);
 
+    const FrameFacts *facts = frame_facts(pinfo, ctx.pdu_index, false);
+    const LoginFacts *login = facts != nullptr ? facts->login : nullptr;
     if (result.keep_alive) {
         proto_tree_add_item(tree, fields.keep_alive, tvb, offset, 1, ENC_NA);
+        tap_frame(pinfo, ctx, TapFrame::KeepAlive, static_cast<guint32>(length));
         return;
     }
+    TapLogin tap_login = TapLogin::None;
+    if (login != nullptr)
+        tap_login = login->blob_valid                              ? TapLogin::PasswordFits
+                    : login->problem == LoginProblem::NoPassword ? TapLogin::NoPassword
+                    : login->problem == LoginProblem::NoNonce    ? TapLogin::NoNonce
+                                                                 : TapLogin::WrongPassword;
+    tap_frame(pinfo, ctx, !result.ok() ? TapFrame::Malformed : ctx.decrypted ? TapFrame::Decrypted : TapFrame::Plaintext,
+              static_cast<guint32>(length), tag, type, peer, xml, tap_login);
     if (tree != nullptr) {
         ProtoTreeBuilder builder(tvb, offset, pinfo, tree);
         decode_payload(d, bytes, static_cast<std::size_t>(length), builder);
@@ -409,19 +456,20 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     }
     if (xml != nullptr)
         proto_tree_add_string(tree, fields.xml, tvb, offset, length, xml);
-    const FrameFacts *facts = frame_facts(pinfo, ctx.pdu_index, false);
-    if (facts != nullptr && facts->login != nullptr)
-        add_login(tree, tvb, offset, length, pinfo, *facts->login);
+    if (login != nullptr)
+        add_login(tree, tvb, offset, length, pinfo, *login);
 }
 
 // Inflates a compressed payload into its own data source; nullptr (with an expert item) if
 // it does not inflate.
-tvbuff_t *inflate(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, proto_tree *tree)
+tvbuff_t *inflate(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, proto_tree *tree,
+                  const PacketContext &ctx)
 {
     tvbuff_t *inflated = funxmpp_tvb_child_uncompress_zlib(tvb, tvb, offset, length);
     if (inflated == nullptr) {
         proto_tree_add_expert(tree, pinfo, &fields.ei_decompression, tvb, offset, length);
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[Malformed: compressed frame does not inflate]");
+        tap_frame(pinfo, ctx, TapFrame::Malformed, static_cast<guint32>(length));
         return nullptr;
     }
     add_new_data_source(pinfo, inflated, "Decompressed FunXMPP");
@@ -467,12 +515,14 @@ void dissect_encrypted(tvbuff_t *tvb, int offset, int length, const FrameHeader 
         add_new_data_source(pinfo, plain, "Decrypted FunXMPP");
         int plain_length = static_cast<int>(facts->plaintext_length);
         if (h.compressed()) {
-            plain = inflate(plain, 0, plain_length, pinfo, tree);
+            plain = inflate(plain, 0, plain_length, pinfo, tree, ctx);
             if (plain == nullptr)
                 return;
             plain_length = static_cast<int>(tvb_reported_length(plain));
         }
+        ctx.decrypted = true;
         dissect_payload(plain, 0, plain_length, pinfo, tree, *ctx.st->dialect, ctx);
+        ctx.decrypted = false;
         return;
     }
     case DecryptStatus::MacMismatch: {
@@ -480,6 +530,7 @@ void dissect_encrypted(tvbuff_t *tvb, int offset, int length, const FrameHeader 
         proto_item_set_generated(mi);
         expert_add_info(pinfo, mi, &fields.ei_mac_mismatch);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame (%d bytes, MAC mismatch)", length);
+        tap_frame(pinfo, ctx, TapFrame::MacMismatch, static_cast<guint32>(length));
         return;
     }
     case DecryptStatus::StoppedEarlier:
@@ -490,6 +541,7 @@ void dissect_encrypted(tvbuff_t *tvb, int offset, int length, const FrameHeader 
         break;
     }
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame (%d bytes)", length);
+    tap_frame(pinfo, ctx, TapFrame::Encrypted, static_cast<guint32>(length));
 }
 
 int dissect_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, void *data)
@@ -541,6 +593,7 @@ int dissect_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, void *dat
     if (length == 0) {
         proto_tree_add_expert(ft, pinfo, &fields.ei_zero_length, tvb, 0, static_cast<int>(hs));
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[Malformed: frame of length 0]");
+        tap_frame(pinfo, *ctx, TapFrame::Malformed, 0);
         return static_cast<int>(hs);
     }
     if (h.encrypted()) {
@@ -548,7 +601,7 @@ int dissect_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, void *dat
         return offset + length;
     }
     if (h.compressed()) {
-        if (tvbuff_t *inflated = inflate(tvb, offset, length, pinfo, tree))
+        if (tvbuff_t *inflated = inflate(tvb, offset, length, pinfo, tree, *ctx))
             dissect_payload(inflated, 0, static_cast<int>(tvb_reported_length(inflated)), pinfo, tree, d, *ctx);
         return offset + length;
     }
@@ -579,7 +632,7 @@ int dissect_funxmpp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "FunXMPP");
     col_clear(pinfo->cinfo, COL_INFO);
-    PacketContext ctx{st, direction(st, pinfo), false, 0};
+    PacketContext ctx{st, direction(st, pinfo), false, 0, false};
     tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, kMinimumPduBytes, get_pdu_len, dissect_pdu, &ctx);
     return static_cast<int>(tvb_captured_length(tvb));
 }
@@ -681,6 +734,7 @@ void proto_register_funxmpp()
                                    "answer (/v2/register, /v2/exist) earlier in the capture returned",
                                    &pref_registration_passwords);
     register_cleanup_routine(cleanup_sessions);
+    register_taps(fields.proto);
 }
 
 void proto_reg_handoff_funxmpp()

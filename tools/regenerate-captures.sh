@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Regenerates every captures/NAME.pcap with its expected outputs (.xml, .tree, .expert, .decrypted, .wareg)
+# Regenerates every captures/NAME.pcap with its expected outputs (.xml, .tree, .expert, .decrypted, .wareg, .stream)
 # from captures/NAME.session. usage: tools/regenerate-captures.sh [OUTPUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -10,22 +10,25 @@ namespace funxmpp {
 
 namespace {
 
-// Builds the Info-column summary from the top-level node: its tag, then to=/from= and
-// type= (a presence shows its type bare: "presence available", as XMPP reads it).
+// Collects the top-level node's tag, to/from and type, and builds the Info-column summary
+// from them: tag, then to=/from= and type= (a presence shows its type bare: "presence
+// available", as XMPP reads it).
 class SummaryBuilder final : public DecodeHandler {
 public:
-    explicit SummaryBuilder(std::string &out) : out_(out) {}
+    explicit SummaryBuilder(StanzaText &t) : t_(t) {}
 
     void node_begin(const NodeBegin &n) override
     {
         if (depth_++ != 0)
             return;
         switch (n.tag.str.encoding) {
-        case Encoding::StreamStart: out_ = "stream:stream"; break;
-        case Encoding::StreamEnd: out_ = "stream end"; break;
-        default: write_value(out_, n.tag, Escape::None);
+        case Encoding::StreamStart: t_.tag = "stream:stream"; break;
+        case Encoding::StreamEnd:
+            t_.tag = "stream:stream";
+            end_ = true;
+            break;
+        default: write_value(t_.tag, n.tag, Escape::None);
         }
-        presence_ = out_ == "presence";
     }
     void attribute(const Value &key, const Value &value) override
     {
@@ -33,29 +36,33 @@ public:
             return;
         std::string_view k = key.str.bytes;
         if (k == "to" || k == "from") {
-            peers_ += ' ';
-            peers_.append(k).append(1, '=');
-            write_value(peers_, value, Escape::None);
+            std::string v;
+            write_value(v, value, Escape::None);
+            peers_.append(" ").append(k).append("=").append(v);
+            if (t_.peer.empty())
+                t_.peer = v;
         } else if (k == "type") {
-            type_.clear();
-            write_value(type_, value, Escape::None);
+            t_.type.clear();
+            write_value(t_.type, value, Escape::None);
         }
     }
     void node_end(std::uint32_t) override
     {
         if (--depth_ != 0)
             return;
-        if (presence_)
-            out_.append(" ").append(type_.empty() ? "available" : type_).append(peers_);
+        if (end_)
+            t_.summary = "stream end";
+        else if (t_.tag == "presence")
+            t_.summary = "presence " + (t_.type.empty() ? std::string("available") : t_.type) + peers_;
         else
-            out_.append(peers_).append(type_.empty() ? "" : " type=" + type_);
+            t_.summary = t_.tag + peers_ + (t_.type.empty() ? "" : " type=" + t_.type);
     }
 
 private:
-    std::string &out_;
-    std::string peers_, type_;
+    StanzaText &t_;
+    std::string peers_;
     unsigned depth_ = 0;
-    bool presence_ = false;
+    bool end_ = false;
 };
 
 // Forwards every event to two handlers, so that one decode feeds both texts.
@@ -81,13 +88,15 @@ StanzaText render_stanza(const Dialect &dialect, const std::uint8_t *data, std::
 {
     StanzaText t;
     XmlWriter xml(t.xml);
-    SummaryBuilder summary(t.summary);
+    SummaryBuilder summary(t);
     Tee tee(xml, summary);
     t.result = decode_payload(dialect, data, size, tee);
     if (t.result.keep_alive)
         t.summary = "keep-alive";
-    if (!t.result.ok())
+    if (!t.result.ok()) {
         t.xml.clear();  // a stanza that did not decode has no canonical XML
+        t.summary = t.tag;
+    }
     return t;
 }
 

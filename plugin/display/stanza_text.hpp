@@ -18,6 +18,9 @@ struct StanzaText {
     DecodeResult result;
     std::string xml;      // canonical XML; empty for a keep-alive or when decoding failed
     std::string summary;  // e.g. "message to=4915112345678@s.whatsapp.net type=text"
+    // The top-level element's tag ("stream:stream" for start and end), its type attribute,
+    // and the peer it names (to, else from), for statistics.
+    std::string tag, type, peer;
 };
 
 // Decodes one frame payload once, producing both texts.

@@ -9,7 +9,7 @@ fails=0 passes=0
 for script in "$dir"/*.session; do
     name=$(basename "$script" .session)
     "$gen" "$script" "$tmp/$name" || { echo "FAIL $name: generator failed"; fails=$((fails + 1)); continue; }
-    for ext in pcap xml tree expert decrypted wareg; do
+    for ext in pcap xml tree expert decrypted wareg stream; do
         if cmp -s "$tmp/$name.$ext" "$dir/$name.$ext"; then
             passes=$((passes + 1))
         else

@@ -57,6 +57,23 @@ run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y funxmpp.mac.valid -T fields -E 
     >"$WORK/decrypted"
 check "$name: frames decrypted with a valid MAC" same "$dir/$name.decrypted" "$WORK/decrypted"
 
+# The decoded-stream view prints every connection's frames as the generator wrote them.
+run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -q -z funxmpp,xml 2>/dev/null >"$WORK/stream"
+check "$name: tshark -z funxmpp,xml" same "$dir/$name.stream" "$WORK/stream"
+
+# Statistics: stanzas by tag as the expected XML counts them, decrypted frames as expected.
+run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -q -z funxmpp,tree 2>/dev/null >"$WORK/stats"
+stat_section() {  # the "item count" lines under a top-level node of the stats tree
+    awk -v node="$1" '$0 ~ "^" node "  " { on = 1; next } on && /^ [^ ]/ { print $1 "\t" $2; next } { on = 0 }' "$WORK/stats" | sort
+}
+cut -f2 "$dir/$name.xml" | sed -E 's#^<(/?stream:stream|[^ />]+).*#\1#; s#^/##' | sort | uniq -c |
+    awk '{ print $2 "\t" $1 }' | sort >"$WORK/tags.want"
+stat_section "Stanzas by tag" >"$WORK/tags.got"
+check "$name: -z funxmpp,tree stanzas by tag" same "$WORK/tags.want" "$WORK/tags.got"
+decrypted_want=$(wc -l <"$dir/$name.decrypted")
+decrypted_got=$(awk '/^  decrypted / { print $2 }' "$WORK/stats")
+check "$name: -z funxmpp,tree decrypted frames ($decrypted_want)" test "${decrypted_got:-0}" = "$decrypted_want"
+
 # Registration requests and answers: the summary the script expects, in the Info column.
 run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y wareg -T fields -e frame.number -e _ws.col.Info 2>/dev/null >"$WORK/wareg"
 check "$name: registration API summaries" same "$dir/$name.wareg" "$WORK/wareg"

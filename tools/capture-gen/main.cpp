@@ -10,6 +10,7 @@
 //   .expert  "<packet>\t<expert field>" per expert item the script calls for
 //   .decrypted "<packet>" per encrypted frame that must decrypt with a valid MAC
 //   .wareg   "<packet>\t<summary>" per registration request or answer (the script's words)
+//   .stream  what tshark -z funxmpp,xml prints: each connection's frames in order
 //
 // Script lines (# starts a comment):
 //   version X.Y                 protocol version of the connections that follow
@@ -55,6 +56,7 @@
 #include <memory>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -77,8 +79,10 @@ constexpr std::size_t kMss = 1460;
 constexpr double kSegmentGap = 0.001, kSendGap = 0.010;
 
 struct Expected {
-    enum Kind { Xml, Tree, Expert, Decrypted, Wareg } kind;
+    enum Kind { Xml, Tree, Expert, Decrypted, Wareg, Stream } kind;
     std::string text;
+    int side = 0;        // Stream: direction
+    int connection = 0;  // Stream: the connection (tshark's TCP stream number)
 };
 
 // A frame waiting in a direction's queue, with what it must produce once it is sent.
@@ -110,6 +114,12 @@ std::string hex_bytes(const std::string &text, int line)
     if (!bytes)
         fail(line, "raw bytes must be pairs of hex digits");
     return *bytes;
+}
+
+std::string endpoint_text(const Endpoint &e)
+{
+    return std::to_string(e.ip >> 24) + "." + std::to_string(e.ip >> 16 & 0xFF) + "." + std::to_string(e.ip >> 8 & 0xFF) +
+           "." + std::to_string(e.ip & 0xFF) + ":" + std::to_string(e.port);
 }
 
 // Element labels as the dissector's tree shows them: the start tag, one per element.
@@ -168,13 +178,27 @@ private:
     bool lost_[2] = {false, false};       // a segment of this direction was dropped
     bool stopped_[2] = {false, false};    // ... and a frame after it failed its MAC
     std::string analyst_password_ = "right";  // right, wrong or none
+    int connection_ = -1;                      // index of the current connection
+    std::map<int, std::string> stream_headers_;
 };
+
+// The decoded-stream view's line for a frame, from what the frame must show.
+void add_stream_line(std::vector<Expected> &expected, int side, int connection, const std::string &fallback)
+{
+    std::string text = fallback;
+    for (const Expected &e : expected)
+        if (e.kind == Expected::Xml)
+            text = e.text;
+    expected.push_back({Expected::Stream, text, side, connection});
+}
 
 std::string Session::frame(int side, std::uint8_t flags, const std::string &payload, std::vector<Expected> &expected)
 {
     const Dialect &d = *dialect_;
-    if (!encrypting_[side])
+    if (!encrypting_[side]) {
+        add_stream_line(expected, side, connection_, "<!-- keep-alive -->");
         return encode_frame(d, flags, payload);
+    }
     if (!cipher_[side])
         throw std::runtime_error("encrypt before login");
     std::string sealed = cipher_[side]->seal_frame(payload);
@@ -182,14 +206,19 @@ std::string Session::frame(int side, std::uint8_t flags, const std::string &payl
     flags |= wa12_client ? kFlagClientEncrypted : kFlagEncrypted;
     // What the dissector can make of it: nothing without the right password; after a lost
     // segment, a MAC mismatch and then nothing more in that direction.
+    const std::string size = std::to_string(sealed.size());
     if (analyst_password_ != "right") {
         expected.clear();
+        add_stream_line(expected, side, connection_, "<!-- encrypted frame, " + size + " bytes, not decrypted -->");
     } else if (lost_[side]) {
         expected.clear();
         expected.push_back({Expected::Expert, stopped_[side] ? "funxmpp.decryption_stopped" : "funxmpp.mac.mismatch"});
+        add_stream_line(expected, side, connection_,
+                        "<!-- encrypted frame, " + size + (stopped_[side] ? " bytes, not decrypted -->" : " bytes, MAC mismatch -->"));
         stopped_[side] = true;
     } else {
         expected.push_back({Expected::Decrypted, ""});
+        add_stream_line(expected, side, connection_, "<!-- keep-alive -->");
     }
     return encode_frame(d, flags, sealed);
 }
@@ -256,6 +285,7 @@ void Session::queue_login(int line, const std::string &rest)
         q.expected.push_back({Expected::Expert, "funxmpp.auth.no_password"});
     else if (analyst_password_ == "wrong" || stale == "stale")
         q.expected.push_back({Expected::Expert, "funxmpp.auth.wrong_password"});
+    add_stream_line(q.expected, 0, connection_, "");
     q.bytes = encode_frame(d, 0, encode_node(d, n));
     queue_[0].push_back(std::move(q));
 }
@@ -278,6 +308,8 @@ void Session::queue_frame(int line, int side, const std::string &rest)
             for (unsigned long i = 0; i < n; ++i)
                 payload += static_cast<char>(rng_() & 0xFF);
             q.bytes = encode_frame(d, static_cast<std::uint8_t>(std::stoul(flags.substr(6), nullptr, 16)), payload);
+            add_stream_line(q.expected, side, connection_,
+                            "<!-- encrypted frame, " + std::to_string(n) + " bytes, not decrypted -->");
         } else if (word == "raw") {
             std::size_t arrow = rest.find("=>");
             if (arrow == std::string::npos)
@@ -297,6 +329,7 @@ void Session::queue_frame(int line, int side, const std::string &rest)
                 q.expected.push_back({Expected::Xml, want});
                 element_labels(parse_stanza(want, rng_), 0, q.expected);
             }
+            add_stream_line(q.expected, side, connection_, "<!-- malformed frame -->");
         } else {
             const bool compressed = word == "compressed";
             std::string xml = compressed ? rest.substr(rest.find('<')) : rest;
@@ -377,6 +410,10 @@ void Session::line(int number, const std::string &text)
         rng_.seed(static_cast<std::uint32_t>(std::stoul(rest)));
     } else if (cmd == "connect") {
         conn_ = std::make_unique<TcpConnection>(pcap_, client_, server_, isn_, isn_ + 500000);
+        ++connection_;
+        if (dialect_ != nullptr)
+            stream_headers_[connection_] = "Stream " + std::to_string(connection_) + ": " + endpoint_text(client_) +
+                                           " -> " + endpoint_text(server_) + ", WA " + dialect_->version.to_string();
         isn_ += 1000000;
         conn_->handshake(time_);
     } else if (cmd == "prologue") {
@@ -432,6 +469,28 @@ void Session::finish()
     for (int side = 0; side < 2; ++side)
         if (!queue_[side].empty())
             fail(0, "frames queued but never sent");
+    // The decoded-stream view, as tshark -z funxmpp,xml prints it.
+    {
+        std::map<int, std::vector<std::string>> lines;
+        const long long first = pcap_.packets() > 0 ? pcap_.time_of(1) : 0;
+        for (const auto &[packet, e] : expected_) {
+            if (e.kind != Expected::Stream)
+                continue;
+            char prefix[64];
+            std::snprintf(prefix, sizeof prefix, "%12.6f %s ", static_cast<double>(pcap_.time_of(packet) - first) / 1e6,
+                          e.side == 0 ? "C>S" : "S>C");
+            lines[e.connection].push_back(prefix + e.text);
+        }
+        std::ofstream out(stem_ + ".stream", std::ios::trunc);
+        out << "\n===================================================================\n"
+            << "FunXMPP decoded streams\n";
+        for (const auto &[connection, ls] : lines) {
+            out << stream_headers_[connection] << '\n';
+            for (const std::string &l : ls)
+                out << l << '\n';
+        }
+        out << "===================================================================\n";
+    }
     const char *suffix[] = {".xml", ".tree", ".expert", ".decrypted", ".wareg"};
     for (int kind = 0; kind < 5; ++kind) {
         std::ofstream out(stem_ + suffix[kind], std::ios::trunc);

@@ -128,10 +128,10 @@ std::uint32_t PcapWriter::tcp(double time, const Endpoint &src, const Endpoint &
     frame += ip;
     frame += tcp;
 
-    double whole;
-    double frac = std::modf(time, &whole);
-    put32le(file_, static_cast<std::uint32_t>(whole));
-    put32le(file_, static_cast<std::uint32_t>(std::lround(frac * 1e6) % 1000000));
+    const long long usec = std::llround(time * 1e6);
+    times_.push_back(usec);
+    put32le(file_, static_cast<std::uint32_t>(usec / 1000000));
+    put32le(file_, static_cast<std::uint32_t>(usec % 1000000));
     put32le(file_, static_cast<std::uint32_t>(frame.size()));
     put32le(file_, static_cast<std::uint32_t>(frame.size()));
     std::fwrite(frame.data(), 1, frame.size(), file_);

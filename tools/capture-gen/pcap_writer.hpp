@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace funxmpp::capture {
 
@@ -26,6 +27,8 @@ public:
 
     bool ok() const { return file_ != nullptr; }
     std::uint32_t packets() const { return packets_; }
+    // Time of packet n (1-based) as written, in microseconds.
+    long long time_of(std::uint32_t n) const { return times_.at(n - 1); }
 
     // One TCP segment; returns its packet number (1-based).
     std::uint32_t tcp(double time, const Endpoint &src, const Endpoint &dst, std::uint32_t seq, std::uint32_t ack,
@@ -35,6 +38,7 @@ private:
     std::FILE *file_;
     std::uint32_t packets_ = 0;
     std::uint16_t ip_id_ = 1;
+    std::vector<long long> times_;
 };
 
 enum TcpFlag : std::uint8_t { kFin = 0x01, kSyn = 0x02, kPsh = 0x08, kAck = 0x10 };

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "taps.hpp"
+
+#include <epan/stat_tap_ui.h>
+#include <epan/stats_tree.h>
+#include <epan/tap.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace funxmpp::ws {
+
+namespace {
+
+int tap_id = -1;
+
+// ---- tshark -z funxmpp,tree (and Statistics > FunXMPP in the GUI) --------------------------
+
+int st_frames = -1, st_by_tag = -1, st_by_type = -1, st_by_direction = -1, st_messages = -1, st_logins = -1;
+const char *const kFrames = "Frames";
+const char *const kPlaintext = "plaintext";
+const char *const kEncrypted = "encrypted";
+const char *const kDecrypted = "decrypted";
+const char *const kUndecrypted = "not decrypted";
+const char *const kKeepAlive = "keep-alive";
+const char *const kMalformed = "malformed";
+
+void stats_init(stats_tree *st)
+{
+    st_frames = stats_tree_create_node(st, kFrames, 0, STAT_DT_INT, TRUE);
+    st_by_tag = stats_tree_create_pivot(st, "Stanzas by tag", 0);
+    st_by_type = stats_tree_create_pivot(st, "Stanzas by type", 0);
+    st_by_direction = stats_tree_create_pivot(st, "Stanzas by direction", 0);
+    st_messages = stats_tree_create_pivot(st, "Messages per JID", 0);
+    st_logins = stats_tree_create_pivot(st, "Login outcomes", 0);
+}
+
+tap_packet_status stats_packet(stats_tree *st, packet_info *, epan_dissect_t *, const void *data, tap_flags_t)
+{
+    const auto *r = static_cast<const TapRecord *>(data);
+    tick_stat_node(st, kFrames, 0, TRUE);
+    if (r->decrypted || r->frame == TapFrame::Encrypted || r->frame == TapFrame::MacMismatch) {
+        int enc = tick_stat_node(st, kEncrypted, st_frames, TRUE);
+        tick_stat_node(st, r->decrypted ? kDecrypted : kUndecrypted, enc, FALSE);
+    } else {
+        tick_stat_node(st, r->frame == TapFrame::KeepAlive   ? kKeepAlive
+                           : r->frame == TapFrame::Malformed ? kMalformed
+                                                             : kPlaintext,
+                       st_frames, FALSE);
+    }
+    if (r->xml != nullptr) {
+        stats_tree_tick_pivot(st, st_by_tag, r->tag);
+        stats_tree_tick_pivot(st, st_by_type, r->type != nullptr && *r->type ? r->type : "(none)");
+        stats_tree_tick_pivot(st, st_by_direction, r->direction == 0 ? "client to server" : "server to client");
+        if (std::string(r->tag) == "message" && r->peer != nullptr && *r->peer)
+            stats_tree_tick_pivot(st, st_messages, r->peer);
+        if (std::string(r->tag) == "success" || std::string(r->tag) == "failure")
+            stats_tree_tick_pivot(st, st_logins, r->tag);
+    }
+    switch (r->login) {
+    case TapLogin::None: break;
+    case TapLogin::PasswordFits: stats_tree_tick_pivot(st, st_logins, "login: the password fits"); break;
+    case TapLogin::WrongPassword: stats_tree_tick_pivot(st, st_logins, "login: the password does not fit"); break;
+    case TapLogin::NoPassword: stats_tree_tick_pivot(st, st_logins, "login: no password"); break;
+    case TapLogin::NoNonce: stats_tree_tick_pivot(st, st_logins, "login: no nonce"); break;
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+// ---- tshark -z funxmpp,xml: each stream as the sequence of its stanzas ---------------------
+
+struct Stream {
+    std::string header;
+    std::vector<std::string> lines;
+};
+
+struct StreamView {
+    std::map<guint32, Stream> streams;
+    std::string filter;
+};
+
+void view_reset(void *p)
+{
+    static_cast<StreamView *>(p)->streams.clear();
+}
+
+tap_packet_status view_packet(void *p, packet_info *pinfo, epan_dissect_t *, const void *data, tap_flags_t)
+{
+    auto *view = static_cast<StreamView *>(p);
+    const auto *r = static_cast<const TapRecord *>(data);
+    Stream &s = view->streams[r->stream];
+    if (s.header.empty())
+        s.header = "Stream " + std::to_string(r->stream) + ": " + r->client + " -> " + r->server + ", WA " + r->version;
+    char prefix[64];
+    std::snprintf(prefix, sizeof prefix, "%12.6f %s ", nstime_to_sec(&pinfo->rel_ts), r->direction == 0 ? "C>S" : "S>C");
+    std::string what;
+    switch (r->frame) {
+    case TapFrame::Plaintext:
+    case TapFrame::Decrypted: what = r->xml != nullptr ? r->xml : "<!-- malformed frame -->"; break;
+    case TapFrame::Encrypted: what = "<!-- encrypted frame, " + std::to_string(r->length) + " bytes, not decrypted -->"; break;
+    case TapFrame::MacMismatch: what = "<!-- encrypted frame, " + std::to_string(r->length) + " bytes, MAC mismatch -->"; break;
+    case TapFrame::KeepAlive: what = "<!-- keep-alive -->"; break;
+    case TapFrame::Malformed: what = "<!-- malformed frame -->"; break;
+    }
+    s.lines.push_back(prefix + what);
+    return TAP_PACKET_REDRAW;
+}
+
+void view_draw(void *p)
+{
+    auto *view = static_cast<StreamView *>(p);
+    std::printf("\n===================================================================\n");
+    std::printf("FunXMPP decoded streams%s%s\n", view->filter.empty() ? "" : ", filter: ", view->filter.c_str());
+    for (const auto &[index, s] : view->streams) {
+        std::printf("%s\n", s.header.c_str());
+        for (const std::string &line : s.lines)
+            std::printf("%s\n", line.c_str());
+    }
+    std::printf("===================================================================\n");
+}
+
+void view_finish(void *p)
+{
+    delete static_cast<StreamView *>(p);
+}
+
+void view_init(const char *opt_arg, void *)
+{
+    // "funxmpp,xml" or "funxmpp,xml,FILTER"
+    const char *filter = nullptr;
+    const std::size_t n = sizeof "funxmpp,xml" - 1;
+    if (std::strncmp(opt_arg, "funxmpp,xml,", n + 1) == 0)
+        filter = opt_arg + n + 1;
+    auto *view = new StreamView;
+    view->filter = filter != nullptr ? filter : "";
+    GString *error = register_tap_listener("funxmpp", view, filter, TL_REQUIRES_NOTHING, view_reset, view_packet,
+                                           view_draw, view_finish);
+    if (error != nullptr) {
+        delete view;
+        std::fprintf(stderr, "tshark: couldn't register funxmpp,xml tap: %s\n", error->str);
+        g_string_free(error, TRUE);
+        std::exit(1);
+    }
+}
+
+}  // namespace
+
+int funxmpp_tap()
+{
+    return tap_id;
+}
+
+void register_taps(int)
+{
+    tap_id = register_tap("funxmpp");
+    stats_tree_register_plugin("funxmpp", "funxmpp", "FunXMPP/Stanzas and frames", 0, stats_packet, stats_init, nullptr);
+    static stat_tap_ui view_ui = {REGISTER_STAT_GROUP_GENERIC, "FunXMPP decoded streams", "funxmpp,xml", view_init, 0,
+                                  nullptr};
+    register_stat_tap_ui(&view_ui, nullptr);
+}
+
+}  // namespace funxmpp::ws

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The tap "funxmpp": one record per frame payload the dissector saw, feeding the statistics
+// (tshark -z funxmpp,tree) and the decoded-stream view (tshark -z funxmpp,xml).
+#pragma once
+
+#include "ws_compat.h"
+
+#include <epan/packet.h>
+
+namespace funxmpp::ws {
+
+enum class TapFrame : guint8 {
+    Plaintext,    // a stanza in a plaintext frame
+    Decrypted,    // a stanza in a decrypted frame
+    Encrypted,    // an encrypted frame that was not decrypted
+    MacMismatch,  // an encrypted frame whose MAC did not match
+    KeepAlive,
+    Malformed,    // a frame whose stanza did not decode
+};
+
+enum class TapLogin : guint8 { None, PasswordFits, WrongPassword, NoPassword, NoNonce };
+
+struct TapRecord {  // allocated in pinfo->pool
+    TapFrame frame;
+    bool decrypted;         // the frame was encrypted and decrypted (its stanza, or keep-alive)
+    guint8 direction;       // 0 client to server, 1 server to client
+    guint32 stream;         // TCP stream number
+    guint32 length;         // frame payload bytes
+    const char *tag, *type, *peer, *xml;  // the stanza (nullptr when none decoded)
+    TapLogin login;
+    const char *version, *client, *server;  // "1.5", "10.0.0.2:49206", "10.0.0.1:5222"
+};
+
+void register_taps(int proto);
+int funxmpp_tap();
+
+}  // namespace funxmpp::ws
