@@ -55,16 +55,10 @@ std::optional<std::string> parse_hex(std::string_view text)
     out.reserve(text.size() / 2);
     int high = -1;
     for (char c : text) {
-        int v;
-        if (c >= '0' && c <= '9')
-            v = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            v = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            v = c - 'A' + 10;
-        else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':')
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':')
             continue;
-        else
+        const int v = hex_digit_value(c);
+        if (v < 0)
             return std::nullopt;
         if (high < 0) {
             high = v;

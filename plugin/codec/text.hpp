@@ -14,6 +14,18 @@ namespace funxmpp {
 // (C0 controls, DEL and the C1 controls U+0080-U+009F count as control characters).
 bool is_text(std::string_view bytes);
 
+// The value of a hex digit (either case), or -1.
+inline int hex_digit_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 // Bytes from hex digits (either case), skipping whitespace and ':' separators; nullopt on
 // any other character or an odd number of digits.
 std::optional<std::string> parse_hex(std::string_view text);
