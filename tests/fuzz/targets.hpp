@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Fuzz targets: each takes arbitrary bytes and must neither crash nor trip a sanitizer,
+// and checks the properties that must hold for any input. Built into libFuzzer programs
+// (tools/fuzz.sh) and replayed over the saved findings by the unit tests.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace funxmpp::fuzz {
+
+// Prologue and frame headers over a byte stream, as the dissector walks it.
+void framing(const std::uint8_t *data, std::size_t size);
+// data[0] picks the version; the rest is a client stream of frames, each payload decoded to
+// XML, summary and tree; a decoded tree re-encodes and decodes to itself.
+void decoder(const std::uint8_t *data, std::size_t size);
+// A tree built from the bytes (tags, attributes, text or binary data) written as XML: the
+// output is always valid UTF-8 text without control characters.
+void xml(const std::uint8_t *data, std::size_t size);
+// data[0] picks the version; the rest is a sequence of frames fed to a connection's login
+// and cipher state (with a password for the phone), as the dissector feeds it.
+void crypto(const std::uint8_t *data, std::size_t size);
+
+}  // namespace funxmpp::fuzz
