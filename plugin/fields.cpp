@@ -116,6 +116,7 @@ void register_fields()
         {&f.ei_no_nonce, {"funxmpp.auth.no_nonce", PI_UNDECODED, PI_WARN, "Fast re-login with no known nonce", EXPFILL}},
         {&f.ei_wrong_password, {"funxmpp.auth.wrong_password", PI_DECRYPTION, PI_WARN, "The login blob does not decrypt with this password and nonce", EXPFILL}},
         {&f.ei_mac_mismatch, {"funxmpp.mac.mismatch", PI_DECRYPTION, PI_WARN, "MAC mismatch: wrong key or a lost segment; this direction stops decrypting", EXPFILL}},
+        {&f.ei_invalid_entry, {"funxmpp.auth.invalid_password_entry", PI_UNDECODED, PI_WARN, "The passwords table's password for this phone is not base64", EXPFILL}},
         {&f.ei_stopped, {"funxmpp.decryption_stopped", PI_UNDECODED, PI_NOTE, "Not decrypted: an earlier frame of this direction failed", EXPFILL}},
     };
 

@@ -348,9 +348,11 @@ void add_login(proto_tree *tree, tvbuff_t *tvb, int offset, int length, packet_i
     proto_item *li = proto_tree_add_item(tree, fields.auth, tvb, offset, length, ENC_NA);
     proto_item_set_generated(li);
     proto_item_set_text(li, "Login: %s%s", l.fast ? "fast re-login, " : "",
-                        l.blob_valid ? "the password fits" : l.problem == LoginProblem::NoPassword ? "no password"
-                                                          : l.problem == LoginProblem::NoNonce     ? "no nonce"
-                                                                                                   : "the password does not fit");
+                        l.blob_valid                                  ? "the password fits"
+                        : l.problem == LoginProblem::NoPassword       ? "no password"
+                        : l.problem == LoginProblem::NoNonce          ? "no nonce"
+                        : l.problem == LoginProblem::InvalidEntry     ? "the table's password is not base64"
+                                                                      : "the password does not fit");
     proto_tree *lt = proto_item_add_subtree(li, fields.ett_auth);
     proto_item_set_generated(proto_tree_add_string(lt, fields.auth_phone, tvb, offset, 0, l.phone));
     proto_item_set_generated(proto_tree_add_string(lt, fields.auth_mechanism, tvb, offset, 0,
@@ -381,6 +383,11 @@ void add_login(proto_tree *tree, tvbuff_t *tvb, int offset, int length, packet_i
     case LoginProblem::NoNonce:
         expert_add_info_format(pinfo, li, &fields.ei_no_nonce,
                                "Fast re-login of %s: no earlier session in the capture and no nonce in the table",
+                               l.phone);
+        break;
+    case LoginProblem::InvalidEntry:
+        expert_add_info_format(pinfo, li, &fields.ei_invalid_entry,
+                               "The passwords table's password for %s is not base64: the session stays encrypted",
                                l.phone);
         break;
     case LoginProblem::WrongPassword:
@@ -440,6 +447,7 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
         tap_login = login->blob_valid                              ? TapLogin::PasswordFits
                     : login->problem == LoginProblem::NoPassword ? TapLogin::NoPassword
                     : login->problem == LoginProblem::NoNonce    ? TapLogin::NoNonce
+                    : login->problem == LoginProblem::InvalidEntry ? TapLogin::NoPassword
                                                                  : TapLogin::WrongPassword;
     tap_frame(pinfo, ctx, !result.ok() ? TapFrame::Malformed : ctx.decrypted ? TapFrame::Decrypted : TapFrame::Plaintext,
               static_cast<guint32>(length), tag, type, peer, xml, tap_login);
@@ -665,12 +673,17 @@ int dissect_port_gate(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
         else
             st->rejected = true;
     }
-    if (!st->rejected)
-        return call_dissector_only(funxmpp_handle, tvb, pinfo, tree, data);
-    auto fallback = port_fallbacks.find(pinfo->match_uint);
-    if (fallback == port_fallbacks.end())
-        return 0;
-    return call_dissector_only(fallback->second, tvb, pinfo, tree, data);
+    // Each call through a handle takes one level of TCP's "may desegment" allowance; the
+    // gate is a transparent shim, so it gives that level back to whom it calls.
+    dissector_handle_t next = funxmpp_handle;
+    if (st->rejected) {
+        auto fallback = port_fallbacks.find(pinfo->match_uint);
+        if (fallback == port_fallbacks.end())
+            return 0;
+        next = fallback->second;
+    }
+    pinfo->can_desegment = pinfo->saved_can_desegment;
+    return call_dissector_only(next, tvb, pinfo, tree, data);
 }
 
 void register_ports()

@@ -51,14 +51,8 @@ gboolean check_entry(void *record, char **error)
         *error = g_strdup_printf("phone \"%s\": digits with country code, e.g. 34600000001", phone);
         return FALSE;
     }
-    if (e->password == nullptr || !base64_decode(e->password) || *e->password == '\0') {
-        *error = g_strdup_printf("password of %s: not base64 (give it as the registration API returned it)", phone);
-        return FALSE;
-    }
-    if (e->nonce != nullptr && *e->nonce != '\0' && !parse_hex(e->nonce)) {
-        *error = g_strdup_printf("nonce of %s: not hex", phone);
-        return FALSE;
-    }
+    // A password that is not base64, or a nonce that is not hex, is kept: the login that
+    // needs it says so with an expert item, and the rest of the capture still decodes.
     return TRUE;
 }
 
@@ -87,10 +81,9 @@ std::optional<Credentials> lookup_password(const std::string &phone)
         if (e.phone == nullptr || phone != e.phone)
             continue;
         std::optional<std::string> password = base64_decode(e.password != nullptr ? e.password : "");
-        if (!password)
-            continue;
         Credentials c;
-        c.password = *password;
+        c.password = password.value_or(std::string());
+        c.password_invalid = !password || c.password.empty();
         if (e.nonce != nullptr && *e.nonce != '\0')
             c.nonce = parse_hex(e.nonce).value_or(std::string());
         c.source = "passwords table";

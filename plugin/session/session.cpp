@@ -60,6 +60,10 @@ void ConnectionSession::login(LoginReport &r, const std::string &phone, const st
         return;
     }
     r.password_source = creds->source;
+    if (creds->password_invalid) {
+        r.problem = LoginProblem::InvalidEntry;
+        return;
+    }
     std::string use_nonce = nonce;
     if (r.fast && use_nonce.empty())
         use_nonce = creds->nonce;

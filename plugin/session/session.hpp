@@ -22,6 +22,7 @@ struct Credentials {
     std::string password;   // bytes (base64-decoded)
     std::string nonce;      // bytes, may be empty: the nonce of a fast re-login
     std::string source;     // where the password came from, for the tree ("passwords table")
+    bool password_invalid = false;  // the table's entry is not base64: nothing can be derived
 };
 using CredentialLookup = std::function<std::optional<Credentials>(const std::string &phone)>;
 
@@ -37,6 +38,7 @@ enum class LoginProblem : std::uint8_t {
     NoPassword,     // no password for this phone
     NoNonce,        // fast re-login and no earlier <success> nor table nonce
     WrongPassword,  // the blob does not decrypt to phone || nonce
+    InvalidEntry,   // the passwords table's entry for this phone is not base64
 };
 
 // What a login stanza (<auth> with a blob, <response>) did.

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The committed captures and expected outputs are what the generator makes of the scripts.
-# usage: captures_up_to_date.sh GENERATOR CAPTURES_DIR
+# usage: captures_up_to_date.sh GENERATOR CAPTURES_DIR...
 set -u
-gen=$1 dir=$2
+gen=$1
+shift
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fails=0 passes=0
-for script in "$dir"/*.session; do
+for script in $(for d in "$@"; do ls "$d"/*.session; done); do
+    dir=$(dirname "$script")
     name=$(basename "$script" .session)
     "$gen" "$script" "$tmp/$name" || { echo "FAIL $name: generator failed"; fails=$((fails + 1)); continue; }
     for ext in pcap xml tree expert decrypted wareg stream; do

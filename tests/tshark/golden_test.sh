@@ -27,6 +27,10 @@ tree_lines() {
                  pad = ""; for (i = 0; i < depth; i++) pad = pad "  "; print frame "\t" pad label }'
 }
 
+# tshark reads the whole capture and exits 0, whatever the capture holds.
+run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -V >/dev/null 2>&1
+check "$name: tshark exits 0" test $? = 0
+
 xml_lines >"$WORK/xml.1pass"
 check "$name: funxmpp.xml per stanza" same "$dir/$name.xml" "$WORK/xml.1pass"
 check "$name: nothing on stderr" test ! -s "$WORK/stderr"

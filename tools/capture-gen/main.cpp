@@ -22,7 +22,14 @@
 //   c|s <xml>                   queue a plaintext frame (client / server)
 //   c|s compressed <xml>        queue a zlib-compressed plaintext frame (flag 0x4)
 //   c|s keepalive               queue the one-byte keep-alive frame
-//   c|s encrypted N [flags=0xF] queue a frame of N opaque bytes (default flag 0x8)
+//   c|s encrypted N [flags=0xF] queue a frame of N opaque bytes (default flag 0x8); inside an
+//                               encrypted session it fails its MAC and stops that direction
+//   c|s bytes HEX               queue bytes as they are (no frame header, no expectation)
+//   c|s deep N                  queue a node nested N levels deep (<iq><iq>...): past the
+//                               decoder's depth limit it must raise funxmpp.malformed.depth_limit
+//   c|s truncations <xml>       queue every proper prefix of the stanza's encoding as a frame
+//                               (each funxmpp.malformed.truncated), each followed by the whole one
+//   expect c|s EXPERT           the frame queued last on that side must raise EXPERT too
 //   c|s raw HEX => <xml>        queue a hand-encoded payload and the XML it must give
 //   c|s raw HEX => error KIND [after <xml>]
 //                               ... or the expert item it must raise (funxmpp.malformed.KIND),
@@ -42,9 +49,11 @@
 //                               summary the dissector must give it
 //   c http-post URI BODY => SUMMARY   ... a form POST (the v1 API)
 //   s http-json JSON => SUMMARY queue an HTTP 200 answer with a JSON body
-//   analyst-password wrong|none the analyst's password (# tshark: line) does not fit, or there
-//                               is none: the login gets funxmpp.auth.wrong_password or
-//                               funxmpp.auth.no_password, and nothing decrypts
+//   analyst-password wrong|none|invalid
+//                               the analyst's password (# tshark: line) does not fit, there is
+//                               none, or it is not base64: the login gets
+//                               funxmpp.auth.wrong_password, .no_password or
+//                               .invalid_password_entry, and nothing decrypts
 //   wait SECONDS
 //   close                       FIN handshake
 #include <zlib.h>
@@ -131,7 +140,9 @@ void element_labels(const Node &n, unsigned depth, std::vector<Expected> &out)
     std::string label = to_xml(start);
     if (n.kind == Node::Kind::Element && n.content != Node::Content::None)
         label.resize(label.size() - (n.tag.size() + 3));  // "<a ...></a>" -> "<a ...>"
-    out.push_back({Expected::Tree, std::string(2 * depth, ' ') + label});
+    // tshark's text output indents at most 40 levels (160 spaces): deeper ones look alike.
+    constexpr unsigned kDeepestIndent = 39;
+    out.push_back({Expected::Tree, std::string(2 * std::min(depth, kDeepestIndent), ' ') + label});
     if (n.content == Node::Content::Children)
         for (const Node &c : n.children)
             element_labels(c, depth + 1, out);
@@ -283,6 +294,8 @@ void Session::queue_login(int line, const std::string &rest)
     element_labels(n, 0, q.expected);
     if (analyst_password_ == "none")
         q.expected.push_back({Expected::Expert, "funxmpp.auth.no_password"});
+    else if (analyst_password_ == "invalid")
+        q.expected.push_back({Expected::Expert, "funxmpp.auth.invalid_password_entry"});
     else if (analyst_password_ == "wrong" || stale == "stale")
         q.expected.push_back({Expected::Expert, "funxmpp.auth.wrong_password"});
     add_stream_line(q.expected, 0, connection_, "");
@@ -308,8 +321,57 @@ void Session::queue_frame(int line, int side, const std::string &rest)
             for (unsigned long i = 0; i < n; ++i)
                 payload += static_cast<char>(rng_() & 0xFF);
             q.bytes = encode_frame(d, static_cast<std::uint8_t>(std::stoul(flags.substr(6), nullptr, 16)), payload);
-            add_stream_line(q.expected, side, connection_,
-                            "<!-- encrypted frame, " + std::to_string(n) + " bytes, not decrypted -->");
+            if (encrypting_[side] && cipher_[side] && analyst_password_ == "right") {
+                // Garbage where the session's next frame should be: its MAC fails, and the
+                // direction stops decrypting.
+                q.expected.push_back({Expected::Expert, stopped_[side] ? "funxmpp.decryption_stopped" : "funxmpp.mac.mismatch"});
+                add_stream_line(q.expected, side, connection_,
+                                "<!-- encrypted frame, " + std::to_string(n) +
+                                    (stopped_[side] ? " bytes, not decrypted -->" : " bytes, MAC mismatch -->"));
+                lost_[side] = stopped_[side] = true;
+            } else {
+                add_stream_line(q.expected, side, connection_,
+                                "<!-- encrypted frame, " + std::to_string(n) + " bytes, not decrypted -->");
+            }
+        } else if (word == "bytes") {
+            q.bytes = hex_bytes(rest.substr(6), line);
+        } else if (word == "deep") {
+            unsigned long n = 0;
+            in >> n;
+            const std::string tag = encode_node(d, Node::element("iq"));  // list header + tag
+            std::string payload;
+            for (unsigned long i = 1; i < n; ++i)
+                payload += std::string("\xF8\x02", 2) + tag.substr(2) + std::string("\xF8\x01", 2);
+            payload += tag;
+            q.bytes = encode_frame(d, 0, payload);
+            if (n > kDefaultMaxDepth) {
+                q.expected.push_back({Expected::Expert, "funxmpp.malformed.depth_limit"});
+                add_stream_line(q.expected, side, connection_, "<!-- malformed frame -->");
+            } else {
+                Node deepest = Node::element("iq");
+                for (unsigned long i = 1; i < n; ++i)
+                    deepest = Node::element("iq").child(std::move(deepest));
+                q.expected.push_back({Expected::Xml, to_xml(deepest)});
+                element_labels(deepest, 0, q.expected);
+                add_stream_line(q.expected, side, connection_, "");
+            }
+        } else if (word == "truncations") {
+            Node node = parse_stanza(rest.substr(rest.find('<')), rng_);
+            const std::string whole = encode_node(d, node);
+            for (std::size_t k = 1; k < whole.size(); ++k) {
+                Queued cut;
+                cut.bytes = encode_frame(d, 0, whole.substr(0, k));
+                cut.expected.push_back({Expected::Expert, "funxmpp.malformed.truncated"});
+                add_stream_line(cut.expected, side, connection_, "<!-- malformed frame -->");
+                queue_[side].push_back(std::move(cut));
+                Queued full;
+                full.expected.push_back({Expected::Xml, to_xml(node)});
+                element_labels(node, 0, full.expected);
+                add_stream_line(full.expected, side, connection_, "");
+                full.bytes = encode_frame(d, 0, whole);
+                queue_[side].push_back(std::move(full));
+            }
+            return;
         } else if (word == "raw") {
             std::size_t arrow = rest.find("=>");
             if (arrow == std::string::npos)
@@ -424,6 +486,14 @@ void Session::line(int number, const std::string &text)
         queue_login(number, rest.substr(6));
     } else if (cmd == "c" || cmd == "s") {
         queue_frame(number, cmd == "c" ? 0 : 1, rest);
+    } else if (cmd == "expect") {
+        std::istringstream args(rest);
+        std::string side, expert;
+        args >> side >> expert;
+        auto &queue = queue_[side == "c" ? 0 : 1];
+        if ((side != "c" && side != "s") || expert.empty() || queue.empty())
+            fail(number, "expect c|s EXPERT, after a queued frame");
+        queue.back().expected.push_back({Expected::Expert, expert});
     } else if (cmd == "password") {
         password_ = rest;
     } else if (cmd == "encrypt") {
@@ -431,8 +501,8 @@ void Session::line(int number, const std::string &text)
             fail(number, "encrypt c|s");
         encrypting_[rest == "c" ? 0 : 1] = true;
     } else if (cmd == "analyst-password") {
-        if (rest != "right" && rest != "wrong" && rest != "none")
-            fail(number, "analyst-password right|wrong|none");
+        if (rest != "right" && rest != "wrong" && rest != "none" && rest != "invalid")
+            fail(number, "analyst-password right|wrong|none|invalid");
         analyst_password_ = rest;
     } else if (cmd == "send") {
         std::istringstream args(rest);
