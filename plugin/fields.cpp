@@ -2,7 +2,8 @@
 #include "fields.hpp"
 
 #include <cstring>
-#include <vector>
+#include <algorithm>
+#include <iterator>
 
 namespace funxmpp::ws {
 
@@ -10,17 +11,19 @@ Fields fields;
 
 namespace {
 
-// Attributes common enough to deserve a field of their own (funxmpp.attr.<name>).
-const char *const kNamedAttributes[] = {
-    "id",       "to",      "from",    "type",       "t",        "xmlns",    "participant", "notify",
-    "user",     "mechanism", "resource", "name",    "jid",      "class",    "status",      "kind",
-    "passive",  "offline", "count",   "subject",    "creation", "expiration", "props",     "url",
-    "file",     "size",    "mimetype", "hash",      "encoding", "caption",  "action",      "reason",
-    "code",     "version", "creator", "s_t",        "s_o",      "platform", "value",       "category",
-};
-constexpr std::size_t kNamedCount = sizeof kNamedAttributes / sizeof kNamedAttributes[0];
-int hf_named[kNamedCount];
+// Attributes common enough to deserve a field of their own (funxmpp.attr.<name>). A macro
+// list, so that every name is a literal (Wireshark keeps the pointers for its lifetime).
+#define FUNXMPP_NAMED_ATTRIBUTES(X)                                                                    \
+    X(id) X(to) X(from) X(type) X(t) X(xmlns) X(participant) X(notify) X(user) X(mechanism) X(resource) \
+    X(name) X(jid) X(class) X(status) X(kind) X(passive) X(offline) X(count) X(subject) X(creation)     \
+    X(expiration) X(props) X(url) X(file) X(size) X(mimetype) X(hash) X(encoding) X(caption) X(action) \
+    X(reason) X(code) X(version) X(creator) X(s_t) X(s_o) X(platform) X(value) X(category)
 
+#define FUNXMPP_NAME(a) #a,
+#define FUNXMPP_INDEX(a) kAttr_##a,
+const char *const kNamedAttributes[] = {FUNXMPP_NAMED_ATTRIBUTES(FUNXMPP_NAME)};
+enum : std::size_t { FUNXMPP_NAMED_ATTRIBUTES(FUNXMPP_INDEX) kNamedCount };
+int hf_named[kNamedCount];
 
 }  // namespace
 
@@ -86,16 +89,12 @@ void register_fields()
     static int *ett[] = {&f.ett_funxmpp, &f.ett_prologue, &f.ett_frame, &f.ett_flags,
                          &f.ett_element, &f.ett_attr,     &f.ett_jid, &f.ett_auth};
 
-    // funxmpp.attr.<name>: names built once, kept for the life of the process.
-    static std::vector<hf_register_info> named;
-    for (std::size_t i = 0; i < kNamedCount; ++i) {
-        hf_named[i] = -1;
-        hf_register_info r{&hf_named[i],
-                           {g_strdup_printf("%s", kNamedAttributes[i]),
-                            g_strdup_printf("funxmpp.attr.%s", kNamedAttributes[i]), FT_STRING, BASE_NONE, nullptr,
-                            0x0, g_strdup_printf("Value of attribute %s", kNamedAttributes[i]), HFILL}};
-        named.push_back(r);
-    }
+    // funxmpp.attr.<name>, from the same list.
+    std::fill(std::begin(hf_named), std::end(hf_named), -1);
+#define FUNXMPP_FIELD(a) \
+    {&hf_named[kAttr_##a], {#a, "funxmpp.attr." #a, FT_STRING, BASE_NONE, nullptr, 0x0, "Value of attribute " #a, HFILL}},
+    static hf_register_info named[] = {FUNXMPP_NAMED_ATTRIBUTES(FUNXMPP_FIELD)};
+#undef FUNXMPP_FIELD
 
     using K = DecodeErrorKind;
     static ei_register_info ei[] = {
@@ -121,7 +120,7 @@ void register_fields()
     };
 
     proto_register_field_array(f.proto, hf, array_length(hf));
-    proto_register_field_array(f.proto, named.data(), static_cast<int>(named.size()));
+    proto_register_field_array(f.proto, named, array_length(named));
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(f.proto);
     expert_register_field_array(expert, ei, array_length(ei));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what the project needs on Debian 12: build tools, GoogleTest, libgcrypt and zlib,
-# and Wireshark's development files and tshark (the plugin's host). Idempotent.
+# Wireshark's development files and tshark (the plugin's host), valgrind, and clang for the
+# fuzzers. Idempotent.
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,8 @@ packages=(
     googletest libgtest-dev
     libgcrypt20-dev zlib1g-dev libglib2.0-dev
     tshark libwireshark-dev wireshark-dev
+    valgrind                              # tools/valgrind-captures.sh (a CI test)
+    clang libclang-rt-14-dev xxd          # tools/fuzz.sh (libFuzzer with ASan and UBSan)
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
