@@ -35,6 +35,23 @@ int named_attribute_field(const char *name)
     return -1;
 }
 
+bool element_tree_wanted(proto_tree *tree)
+{
+    if (tree == nullptr)
+        return false;
+    if (PTREE_DATA(tree)->visible)
+        return true;
+    const Fields &f = fields;
+    for (int hf : {f.element, f.tag, f.children, f.attr, f.attr_key, f.attr_value, f.jid, f.jid_user, f.jid_server,
+                   f.text, f.data})
+        if (proto_field_is_referenced(tree, hf))
+            return true;
+    for (int hf : hf_named)
+        if (proto_field_is_referenced(tree, hf))
+            return true;
+    return false;
+}
+
 void register_fields()
 {
     Fields &f = fields;

@@ -42,6 +42,10 @@ extern Fields fields;
 // funxmpp.attr.<name> for the common attribute names; -1 when `name` is not one of them.
 int named_attribute_field(const char *name);
 
+// Whether anyone looks at the element tree in this pass: a visible tree, or a filter or
+// field extraction that references one of its fields. (funxmpp.xml alone does not need it.)
+bool element_tree_wanted(proto_tree *tree);
+
 // Registers everything above with the protocol `fields.proto`.
 void register_fields();
 

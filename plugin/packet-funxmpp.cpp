@@ -414,6 +414,10 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
         if (login != nullptr)
             frame_facts(pinfo, ctx.pdu_index, true)->login = login;
     }
+    // Nothing shows this pass (no tree, no columns, no tap listening, as in tshark -q -z
+    // endpoints,tcp): following the login above is all there is to do.
+    if (tree == nullptr && pinfo->cinfo == nullptr && !have_tap_listener(funxmpp_tap()))
+        return;
     const char *xml = nullptr, *summary = nullptr, *tag = nullptr, *type = nullptr, *peer = nullptr;
     DecodeResult result;
     char error[160] = "";
@@ -451,7 +455,7 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
                                                                  : TapLogin::WrongPassword;
     tap_frame(pinfo, ctx, !result.ok() ? TapFrame::Malformed : ctx.decrypted ? TapFrame::Decrypted : TapFrame::Plaintext,
               static_cast<guint32>(length), tag, type, peer, xml, tap_login);
-    if (tree != nullptr) {
+    if (element_tree_wanted(tree)) {
         ProtoTreeBuilder builder(tvb, offset, pinfo, tree);
         decode_payload(d, bytes, static_cast<std::size_t>(length), builder);
         if (!result.ok())
