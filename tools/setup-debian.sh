@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
     build-essential cmake pkg-config
-    googletest libgtest-dev
+    googletest libgtest-dev libbenchmark-dev
     libgcrypt20-dev zlib1g-dev libglib2.0-dev
     tshark libwireshark-dev wireshark-dev
     valgrind                              # tools/valgrind-captures.sh (a CI test)

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Benchmarks, in numbers, on this machine:
+#  1. the codec (Google Benchmark): decode to events, to XML, encode, on a realistic stanza
+#     mix per version and on a 1 MiB frame of 100,000 nodes, each as a ratio to a plain pass
+#     over the same bytes in the same run;
+#  2. tshark at capture scale: a generated capture of about 200,000 frames (~100 MB, a
+#     realistic mix, encrypted, with the password given) and one of half that, read
+#     (a) with the plugin disabled, (b) plugin on, no tree (-q -z endpoints,tcp; (a) runs
+#     the same tap), (c) -T fields -e funxmpp.xml, (d) -V; wall time and peak memory of each
+#     as a ratio to (a), and full size against half size.
+# usage: tools/bench.sh [ITERATIONS]   (connection blocks of 5,000 exchanges; default 10)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+blocks=${1:-10}
+build=${BUILD_DIR:-build}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "== Codec ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
+"$build/bin/codec_bench" --benchmark_format=csv --benchmark_min_time=0.3 2>/dev/null >"$work/codec.csv"
+awk -F, 'NR > 1 {
+        gsub(/"/, "", $1); name = $1; t[name] = $3; unit[name] = $5; bps[name] = $6; nps[name] = $NF
+    }
+    END {
+        split("1.2 1.4 1.5 1.6", v, " ")
+        printf "%-28s %12s %14s %16s %18s\n", "benchmark", "time", "MB/s", "nodes/s", "x plain pass"
+        for (i = 0; i < 4; i++)
+            for (k = 1; k <= 4; k++) {
+                split("PlainPass DecodeEvents DecodeXml Encode", kind, " ")
+                n = "BM_Mix_" kind[k] "/" i; base = "BM_Mix_PlainPass/" i
+                printf "%-28s %9.1f %s %14.1f %16.0f %18.1f\n", "WA " v[i + 1] " " kind[k], t[n], unit[n], bps[n] / 1e6, nps[n], t[n] / t[base]
+            }
+        split("PlainPass DecodeEvents DecodeXml", kind, " ")
+        for (k = 1; k <= 3; k++) {
+            n = "BM_Frame1MiB_" kind[k]
+            printf "%-28s %9.2f %s %14.1f %16.0f %18.1f\n", "1 MiB frame " kind[k], t[n], unit[n], bps[n] / 1e6, nps[n], t[n] / t["BM_Frame1MiB_PlainPass"]
+        }
+    }' "$work/codec.csv"
+
+# A large session script: per connection a WAUTH-2 login, then exchanges of a text message,
+# its receipt and read receipt, an answer, and every 10th a media message with a thumbnail.
+make_script() {  # BLOCKS OUT
+    awk -v blocks="$1" 'BEGIN {
+        print "version 1.5\nserver 10.200.0.1:443\nstart 1432000000.0\nseed 9\npassword AQIDBAUGBwgJCgsMDQ4PEBESExQ="
+        for (b = 0; b < blocks; b++) {
+            printf "client 10.200.1.%d:5%04d\nconnect\nprologue\n", b % 250 + 2, b
+            print "c <stream:stream to=\"s.whatsapp.net\" resource=\"Android-2.12.84-443\">"
+            print "c <auth mechanism=\"WAUTH-2\" user=\"4915112345678\"/>\nsend c"
+            print "s <stream:stream from=\"s.whatsapp.net\">\ns <stream:features/>"
+            print "s <challenge>{{hex a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3}}</challenge>\nsend s"
+            print "c login response 4915112345678 a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3 1432000001\nsend c"
+            print "encrypt s\nencrypt c\ns <success t=\"1432000002\" kind=\"free\" status=\"active\">{{random 20}}</success>\nsend s"
+            for (i = 0; i < 5000; i++) {
+                id = sprintf("14320%05d-%d", i, b)
+                printf "c <message to=\"4917012345678@s.whatsapp.net\" type=\"text\" id=\"%s\" t=\"1432000100\"><body>Hello, this is message %d of the day</body></message>\nsend c\n", id, i
+                printf "s <receipt from=\"4917012345678@s.whatsapp.net\" id=\"%s\" t=\"1432000101\"/>\n", id
+                printf "s <message from=\"4917012345678@s.whatsapp.net\" type=\"text\" id=\"3EB0%06X\" t=\"1432000102\" notify=\"Eve\"><body>Fine, and you? (%d)</body></message>\nsend s\n", i, i
+                printf "c <receipt to=\"4917012345678@s.whatsapp.net\" id=\"3EB0%06X\" type=\"read\"/>\nsend c\n", i
+                if (i % 10 == 0)
+                    printf "s <message from=\"4917012345678@s.whatsapp.net\" type=\"media\" id=\"3EB1%06X\" t=\"1432000103\"><media type=\"image\" mimetype=\"image/jpeg\" size=\"53211\" encoding=\"raw\">{{random 12000}}</media></message>\nsend s\n", i
+            }
+            print "close"
+        }
+    }' >"$2"
+}
+make_script "$blocks" "$work/full.session"
+make_script "$((blocks / 2))" "$work/half.session"
+"$build/bin/funxmpp-capture-gen" "$work/full.session" "$work/full"
+"$build/bin/funxmpp-capture-gen" "$work/half.session" "$work/half"
+frames=$(wc -l <"$work/full.xml")
+echo
+echo "== tshark $(tshark --version | head -n 1 | awk '{print $NF}') over $(du -m "$work/full.pcap" | cut -f1) MB, $frames stanzas (half size: $(du -m "$work/half.pcap" | cut -f1) MB)"
+password='uat:funxmpp_passwords:"4915112345678","AQIDBAUGBwgJCgsMDQ4PEBESExQ=",""'
+measure() {  # CAPTURE tshark-args... ; prints "seconds kilobytes"
+    local cap=$1; shift
+    /usr/bin/time -f '%e %M' -o "$work/time" tools/tshark-with-plugin.sh -r "$cap" -o "$password" "$@" >/dev/null 2>&1
+    cat "$work/time"
+}
+declare -A secs mem
+for size in full half; do
+    read -r secs[a$size] mem[a$size] < <(measure "$work/$size.pcap" --disable-protocol funxmpp -q -z endpoints,tcp)
+    read -r secs[b$size] mem[b$size] < <(measure "$work/$size.pcap" -q -z endpoints,tcp)
+    read -r secs[c$size] mem[c$size] < <(measure "$work/$size.pcap" -T fields -e funxmpp.xml)
+    read -r secs[d$size] mem[d$size] < <(measure "$work/$size.pcap" -V)
+done
+printf '%-44s %9s %9s %11s %9s %12s\n' mode seconds "x (a)" "peak MB" "x (a)" "full/half"
+for m in a b c d; do
+    case $m in
+    a) label="(a) plugin disabled, -q -z endpoints,tcp" ;;
+    b) label="(b) plugin on, -q -z endpoints,tcp" ;;
+    c) label="(c) -T fields -e funxmpp.xml" ;;
+    d) label="(d) -V" ;;
+    esac
+    awk -v l="$label" -v s="${secs[${m}full]}" -v sa="${secs[afull]}" -v k="${mem[${m}full]}" -v ka="${mem[afull]}" \
+        -v h="${secs[${m}half]}" 'BEGIN { printf "%-44s %9.2f %9.2f %11.0f %9.2f %12.2f\n", l, s, s / sa, k / 1024, k / ka, s / h }'
+done
