@@ -418,11 +418,15 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     // endpoints,tcp): following the login above is all there is to do.
     if (tree == nullptr && pinfo->cinfo == nullptr && !have_tap_listener(funxmpp_tap()))
         return;
+    // The XML is wanted by a visible tree, by a filter or field extraction naming
+    // funxmpp.xml, or by the decoded-stream view.
+    const bool with_xml = (tree != nullptr && (PTREE_DATA(tree)->visible || proto_field_is_referenced(tree, fields.xml))) ||
+                          have_tap_listener(funxmpp_tap());
     const char *xml = nullptr, *summary = nullptr, *tag = nullptr, *type = nullptr, *peer = nullptr;
     DecodeResult result;
     char error[160] = "";
     {   // C++ temporaries live only here, before any call into Wireshark's API.
-        StanzaText text = render_stanza(d, bytes, static_cast<std::size_t>(length));
+        StanzaText text = render_stanza(d, bytes, static_cast<std::size_t>(length), with_xml);
         result = text.result;
         if (!text.xml.empty())
             xml = wmem_strdup(pinfo->pool, text.xml.c_str());

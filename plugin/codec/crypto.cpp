@@ -128,13 +128,25 @@ void Rc4::apply(std::uint8_t *data, std::size_t size)
         gcry_cipher_encrypt(static_cast<gcry_cipher_hd_t>(handle_), data, size, nullptr, 0);
 }
 
-std::array<std::uint8_t, kMacSize> mac4(const Key &key, std::string_view data, const std::uint32_t *seq)
+Mac4::Mac4(const Key &key) : handle_(nullptr)
 {
     ensure_gcrypt();
     gcry_mac_hd_t h;
     if (gcry_mac_open(&h, GCRY_MAC_HMAC_SHA1, 0, nullptr) != 0)
         throw std::runtime_error("HMAC-SHA1 unavailable");
+    handle_ = h;
     gcry_mac_setkey(h, key.data(), key.size());
+}
+
+Mac4::~Mac4()
+{
+    gcry_mac_close(static_cast<gcry_mac_hd_t>(handle_));
+}
+
+std::array<std::uint8_t, kMacSize> Mac4::compute(std::string_view data, const std::uint32_t *seq)
+{
+    auto h = static_cast<gcry_mac_hd_t>(handle_);
+    gcry_mac_reset(h);  // keeps the key
     gcry_mac_write(h, data.data(), data.size());
     if (seq != nullptr) {
         std::uint8_t s[4] = {static_cast<std::uint8_t>(*seq >> 24), static_cast<std::uint8_t>(*seq >> 16),
@@ -144,20 +156,24 @@ std::array<std::uint8_t, kMacSize> mac4(const Key &key, std::string_view data, c
     std::uint8_t full[20];
     std::size_t len = sizeof full;
     gcry_mac_read(h, full, &len);
-    gcry_mac_close(h);
     std::array<std::uint8_t, kMacSize> out{};
     std::memcpy(out.data(), full, kMacSize);
     return out;
 }
 
+std::array<std::uint8_t, kMacSize> mac4(const Key &key, std::string_view data, const std::uint32_t *seq)
+{
+    return Mac4(key).compute(data, seq);
+}
+
 DirectionCipher::DirectionCipher(const SessionKeys &keys, Side side) : mechanism_(keys.mechanism), side_(side)
 {
     if (mechanism_ == AuthMechanism::Wauth1) {
-        mac_key_ = keys.k[0];
+        mac_ = std::make_unique<Mac4>(keys.k[0]);
         rc4_ = std::make_unique<Rc4>(keys.k[0].data(), kKeySize, kWauth1Drop);
     } else {
         const std::size_t base = side == Side::Client ? 0 : 2;
-        mac_key_ = keys.k[base + 1];
+        mac_ = std::make_unique<Mac4>(keys.k[base + 1]);
         rc4_ = std::make_unique<Rc4>(keys.k[base].data(), kKeySize, kWauth2Drop);
     }
 }
@@ -165,9 +181,9 @@ DirectionCipher::DirectionCipher(const SessionKeys &keys, Side side) : mechanism
 std::array<std::uint8_t, kMacSize> DirectionCipher::mac(std::string_view ciphertext)
 {
     if (mechanism_ == AuthMechanism::Wauth1)
-        return mac4(mac_key_, ciphertext);
+        return mac_->compute(ciphertext);
     std::uint32_t seq = seq_++;
-    return mac4(mac_key_, ciphertext, &seq);
+    return mac_->compute(ciphertext, &seq);
 }
 
 DirectionCipher::Opened DirectionCipher::open(std::string_view payload, bool mac_first)

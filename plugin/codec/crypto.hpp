@@ -52,7 +52,19 @@ private:
     void *handle_;  // gcry_cipher_hd_t
 };
 
-// First 4 bytes of HMAC-SHA1(key, data [|| u32be(seq)]).
+// First 4 bytes of HMAC-SHA1(key, data [|| u32be(seq)]), with the key set up once.
+class Mac4 {
+public:
+    explicit Mac4(const Key &key);
+    ~Mac4();
+    Mac4(const Mac4 &) = delete;
+    Mac4 &operator=(const Mac4 &) = delete;
+    std::array<std::uint8_t, kMacSize> compute(std::string_view data, const std::uint32_t *seq = nullptr);
+
+private:
+    void *handle_;  // gcry_mac_hd_t
+};
+
 std::array<std::uint8_t, kMacSize> mac4(const Key &key, std::string_view data, const std::uint32_t *seq = nullptr);
 
 // One direction of an encrypted session: its RC4 stream, MAC key and sequence number.
@@ -83,7 +95,7 @@ private:
 
     AuthMechanism mechanism_;
     Side side_;
-    Key mac_key_;
+    std::unique_ptr<Mac4> mac_;
     std::unique_ptr<Rc4> rc4_;
     std::uint32_t seq_ = 0;
 };

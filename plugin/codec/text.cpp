@@ -12,6 +12,10 @@ bool is_text(std::string_view bytes)
     std::size_t i = 0;
     while (i < n) {
         std::uint8_t c = p[i];
+        if (c >= 0x20 && c < 0x7F) {  // printable ASCII, the common case
+            ++i;
+            continue;
+        }
         if (c < 0x80) {
             if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
                 return false;

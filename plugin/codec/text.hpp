@@ -34,11 +34,18 @@ std::optional<std::string> parse_hex(std::string_view text);
 template <class Out> void append_hex(Out &out, std::string_view bytes)
 {
     static const char kDigits[] = "0123456789abcdef";
+    char chunk[256];  // converted a chunk at a time, appended in one go
+    std::size_t n = 0;
     for (char ch : bytes) {
         auto c = static_cast<unsigned char>(ch);
-        out.push_back(kDigits[c >> 4]);
-        out.push_back(kDigits[c & 0x0F]);
+        chunk[n++] = kDigits[c >> 4];
+        chunk[n++] = kDigits[c & 0x0F];
+        if (n == sizeof chunk) {
+            out.append(chunk, n);
+            n = 0;
+        }
     }
+    out.append(chunk, n);
 }
 
 // An output that keeps at most `capacity - 1` characters in a caller's buffer, always

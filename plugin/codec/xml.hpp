@@ -21,22 +21,24 @@ enum class Escape : std::uint8_t {
 
 template <class Out> void write_escaped(Out &out, std::string_view bytes, Escape escape)
 {
-    for (char c : bytes) {
+    // Runs of ordinary characters go out in one append.
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
         const char *entity = nullptr;
-        if (escape != Escape::None) {
-            switch (c) {
-            case '&': entity = "&amp;"; break;
-            case '<': entity = "&lt;"; break;
-            case '>': entity = "&gt;"; break;
-            case '"': entity = escape == Escape::Attribute ? "&quot;" : nullptr; break;
-            default: break;
-            }
+        switch (bytes[i]) {
+        case '&': entity = "&amp;"; break;
+        case '<': entity = "&lt;"; break;
+        case '>': entity = "&gt;"; break;
+        case '"': entity = escape == Escape::Attribute ? "&quot;" : nullptr; break;
+        default: break;
         }
-        if (entity != nullptr)
-            out.append(entity, std::char_traits<char>::length(entity));
-        else
-            out.push_back(c);
+        if (entity == nullptr || escape == Escape::None)
+            continue;
+        out.append(bytes.data() + run, i - run);
+        out.append(entity, std::char_traits<char>::length(entity));
+        run = i + 1;
     }
+    out.append(bytes.data() + run, bytes.size() - run);
 }
 
 // A value by the text rule of DESIGN 2.2: (escaped) text, or lowercase hex of its bytes.

@@ -84,13 +84,16 @@ private:
 
 }  // namespace
 
-StanzaText render_stanza(const Dialect &dialect, const std::uint8_t *data, std::size_t size)
+StanzaText render_stanza(const Dialect &dialect, const std::uint8_t *data, std::size_t size, bool with_xml)
 {
     StanzaText t;
     XmlWriter xml(t.xml);
     SummaryBuilder summary(t);
     Tee tee(xml, summary);
-    t.result = decode_payload(dialect, data, size, tee);
+    if (with_xml)
+        t.result = decode_payload(dialect, data, size, tee);
+    else
+        t.result = decode_payload(dialect, data, size, summary);
     if (t.result.keep_alive)
         t.summary = "keep-alive";
     if (!t.result.ok()) {

@@ -23,8 +23,9 @@ struct StanzaText {
     std::string tag, type, peer;
 };
 
-// Decodes one frame payload once, producing both texts.
-StanzaText render_stanza(const Dialect &dialect, const std::uint8_t *data, std::size_t size);
+// Decodes one frame payload once, producing both texts (the XML only when `with_xml`: it is
+// the costly part, and a pass that shows no XML does not need it).
+StanzaText render_stanza(const Dialect &dialect, const std::uint8_t *data, std::size_t size, bool with_xml = true);
 
 // How a string was encoded, for labels: "token 0x5F", "secondary token 0xEC 0x12 (page 0,
 // index 0x12)", "nibble-packed, 7 bytes", "binary8, 2 bytes", "JID pair", "null".
