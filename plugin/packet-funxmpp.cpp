@@ -673,6 +673,9 @@ gboolean dissect_funxmpp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
 int dissect_port_gate(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     ConversationState *st = conversation_state(pinfo, true);
+    // With FunXMPP disabled the gate is not there: everything goes to the port's owner.
+    if (!proto_is_protocol_enabled(find_protocol_by_id(fields.proto)))
+        st->rejected = true;
     if (st->dialect == nullptr && !st->rejected) {
         Version version;
         Claim c = classify(tvb, version);
