@@ -54,6 +54,8 @@
 //                               none, or it is not base64: the login gets
 //                               funxmpp.auth.wrong_password, .no_password or
 //                               .invalid_password_entry, and nothing decrypts
+//   resend c|s                  the side's last segment again (a TCP retransmission): it must
+//                               change nothing (no stanza twice, ciphers not advanced)
 //   wait SECONDS
 //   close                       FIN handshake
 #include <zlib.h>
@@ -518,6 +520,10 @@ void Session::line(int number, const std::string &text)
         if (side != "c" && side != "s")
             fail(number, "send c|s");
         send(number, side == "c" ? 0 : 1, sizes, drop);
+    } else if (cmd == "resend") {
+        if (!conn_ || (rest != "c" && rest != "s") || !conn_->resend(time_, rest == "c" ? 0 : 1))
+            fail(number, "resend c|s, after that side sent a segment");
+        time_ += kSegmentGap;
     } else if (cmd == "wait") {
         time_ += std::stod(rest);
     } else if (cmd == "close") {

@@ -148,8 +148,18 @@ void TcpConnection::handshake(double &time)
     time += 0.001;
 }
 
+bool TcpConnection::resend(double time, int side)
+{
+    if (last_[side].empty())
+        return false;
+    const auto size = static_cast<std::uint32_t>(last_[side].size());
+    w_.tcp(time, ends_[side], ends_[1 - side], next_seq_[side] - size, next_seq_[1 - side], kPsh | kAck, last_[side]);
+    return true;
+}
+
 std::uint32_t TcpConnection::send(double time, int side, std::string_view bytes)
 {
+    last_[side].assign(bytes);
     std::uint32_t n = w_.tcp(time, ends_[side], ends_[1 - side], next_seq_[side], next_seq_[1 - side], kPsh | kAck, bytes);
     next_seq_[side] += static_cast<std::uint32_t>(bytes.size());
     return n;

@@ -55,6 +55,8 @@ public:
     // Sends bytes from side 0 (client) or 1 (server) as one segment; returns the packet number.
     std::uint32_t send(double time, int side, std::string_view bytes);
     void ack(double time, int side);  // a pure ACK from `side`
+    // The last segment `side` sent, again (a TCP retransmission); false if there was none.
+    bool resend(double time, int side);
     // A segment of `size` bytes that the capture missed: sequence numbers move on, nothing
     // is written. Returns 0 (no packet).
     std::uint32_t skip(int side, std::size_t size)
@@ -68,6 +70,7 @@ private:
     PcapWriter &w_;
     Endpoint ends_[2];
     std::uint32_t next_seq_[2];
+    std::string last_[2];  // the last segment's payload, per side
 };
 
 }  // namespace funxmpp::capture
