@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// How a frame is shown: its payload as a stanza (text, tree, login items), an encrypted
+// frame (decrypted on the first pass when the keys are known), inflated payloads, and the
+// tap records of each.
+#pragma once
+
+#include "ws_compat.h"
+
+#include <epan/packet.h>
+
+#include "codec/framing.hpp"
+#include "conversation.hpp"
+
+namespace funxmpp::ws {
+
+struct PacketContext {
+    ConversationState *st;
+    int dir;
+    bool pdu_is_prologue;  // set by get_pdu_len for the PDU about to be dissected
+    guint32 pdu_index;     // PDUs of this packet so far: the key of what the first pass kept
+    bool decrypted;        // the payload being shown was decrypted
+};
+
+void add_version_item(proto_tree *tree, tvbuff_t *tvb, const Dialect &d);
+void dissect_prologue(tvbuff_t *tvb, proto_item *top, proto_tree *tree);
+void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, proto_tree *tree, const Dialect &d,
+                     PacketContext &ctx);
+// Inflates a compressed payload into its own data source; nullptr (with an expert item) if
+// it does not inflate.
+tvbuff_t *inflate(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, proto_tree *tree,
+                  const PacketContext &ctx);
+void dissect_encrypted(tvbuff_t *tvb, int offset, int length, const FrameHeader &h, packet_info *pinfo,
+                       proto_tree *tree, PacketContext &ctx);
+// A frame of length 0, for the tap.
+void tap_malformed_frame(packet_info *pinfo, const PacketContext &ctx);
+
+}  // namespace funxmpp::ws
