@@ -43,11 +43,21 @@ void free_entry(void *record)
     g_free(e->nonce);
 }
 
+// "+34 600 000 001" and "34600000001" name the same account: digits only.
+std::string digits_of(const char *phone)
+{
+    std::string d;
+    for (const char *p = phone; p != nullptr && *p != '\0'; ++p)
+        if (*p >= '0' && *p <= '9')
+            d += *p;
+    return d;
+}
+
 gboolean check_entry(void *record, char **error)
 {
     const auto *e = static_cast<const PasswordEntry *>(record);
     const char *phone = e->phone != nullptr ? e->phone : "";
-    if (*phone == '\0' || std::strspn(phone, "0123456789") != std::strlen(phone)) {
+    if (digits_of(phone).empty() || std::strspn(phone, "0123456789+ -") != std::strlen(phone)) {
         *error = g_strdup_printf("phone \"%s\": digits with country code, e.g. 34600000001", phone);
         return FALSE;
     }
@@ -78,7 +88,7 @@ std::optional<Credentials> lookup_password(const std::string &phone)
 {
     for (guint i = 0; i < entry_count; ++i) {
         const PasswordEntry &e = entries[i];
-        if (e.phone == nullptr || phone != e.phone)
+        if (e.phone == nullptr || digits_of(e.phone) != phone)
             continue;
         std::optional<std::string> password = base64_decode(e.password != nullptr ? e.password : "");
         Credentials c;
