@@ -72,7 +72,7 @@ make_script "$((blocks / 2))" "$work/half.session"
 "$build/bin/funxmpp-capture-gen" "$work/half.session" "$work/half"
 frames=$(wc -l <"$work/full.xml")
 echo
-echo "== tshark $(tshark --version | head -n 1 | awk '{print $NF}') over $(du -m "$work/full.pcap" | cut -f1) MB, $frames stanzas (half size: $(du -m "$work/half.pcap" | cut -f1) MB)"
+echo "== tshark $(tshark --version | head -n 1 | awk '{print $3}') over $(du -m "$work/full.pcap" | cut -f1) MB, $frames stanzas (half size: $(du -m "$work/half.pcap" | cut -f1) MB)"
 password='uat:funxmpp_passwords:"4915112345678","AQIDBAUGBwgJCgsMDQ4PEBESExQ=",""'
 measure() {  # CAPTURE tshark-args... ; prints "seconds kilobytes"
     local cap=$1; shift
