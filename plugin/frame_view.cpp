@@ -22,7 +22,7 @@ namespace {
 // One record for the tap (statistics, decoded-stream view); only when someone listens.
 void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guint32 length, const char *tag = nullptr,
                const char *type = nullptr, const char *peer = nullptr, const char *xml = nullptr,
-               TapLogin login = TapLogin::None)
+               const char *login = nullptr)
 {
     if (!have_tap_listener(funxmpp_tap()))
         return;
@@ -73,17 +73,27 @@ void dissect_prologue(tvbuff_t *tvb, proto_item *top, proto_tree *tree)
     proto_tree_add_string(pt, fields.version, tvb, 2, 2, v);
 }
 
+namespace {
+
+// What a login stanza came to, in words (tree label and statistics alike).
+const char *login_outcome(const LoginFacts &l)
+{
+    if (l.blob_valid)
+        return "the password fits";
+    switch (l.problem) {
+    case LoginProblem::NoPassword: return "no password";
+    case LoginProblem::NoNonce: return "no nonce";
+    case LoginProblem::InvalidEntry: return "the table's password is not base64";
+    default: return "the password does not fit";
+    }
+}
+
 void add_login(proto_tree *tree, tvbuff_t *tvb, int offset, int length, packet_info *pinfo, const LoginFacts &l)
 {
     static const char *const kKeyNames[4] = {"K1 (client RC4)", "K2 (client MAC)", "K3 (server RC4)", "K4 (server MAC)"};
     proto_item *li = proto_tree_add_item(tree, fields.auth, tvb, offset, length, ENC_NA);
     proto_item_set_generated(li);
-    proto_item_set_text(li, "Login: %s%s", l.fast ? "fast re-login, " : "",
-                        l.blob_valid                                  ? "the password fits"
-                        : l.problem == LoginProblem::NoPassword       ? "no password"
-                        : l.problem == LoginProblem::NoNonce          ? "no nonce"
-                        : l.problem == LoginProblem::InvalidEntry     ? "the table's password is not base64"
-                                                                      : "the password does not fit");
+    proto_item_set_text(li, "Login: %s%s", l.fast ? "fast re-login, " : "", login_outcome(l));
     proto_tree *lt = proto_item_add_subtree(li, fields.ett_auth);
     proto_item_set_generated(proto_tree_add_string(lt, fields.auth_phone, tvb, offset, 0, l.phone));
     proto_item_set_generated(proto_tree_add_string(lt, fields.auth_mechanism, tvb, offset, 0,
@@ -129,6 +139,8 @@ void add_login(proto_tree *tree, tvbuff_t *tvb, int offset, int length, packet_i
         break;
     }
 }
+
+}  // namespace
 
 void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, proto_tree *tree, const Dialect &d,
                      PacketContext &ctx)
@@ -181,15 +193,8 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
         tap_frame(pinfo, ctx, TapFrame::KeepAlive, static_cast<guint32>(length));
         return;
     }
-    TapLogin tap_login = TapLogin::None;
-    if (login != nullptr)
-        tap_login = login->blob_valid                              ? TapLogin::PasswordFits
-                    : login->problem == LoginProblem::NoPassword ? TapLogin::NoPassword
-                    : login->problem == LoginProblem::NoNonce    ? TapLogin::NoNonce
-                    : login->problem == LoginProblem::InvalidEntry ? TapLogin::NoPassword
-                                                                 : TapLogin::WrongPassword;
     tap_frame(pinfo, ctx, !result.ok() ? TapFrame::Malformed : ctx.decrypted ? TapFrame::Decrypted : TapFrame::Plaintext,
-              static_cast<guint32>(length), tag, type, peer, xml, tap_login);
+              static_cast<guint32>(length), tag, type, peer, xml, login != nullptr ? login_outcome(*login) : nullptr);
     if (element_tree_wanted(tree)) {
         ProtoTreeBuilder builder(tvb, offset, pinfo, tree);
         decode_payload(d, bytes, static_cast<std::size_t>(length), builder);

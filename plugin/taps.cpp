@@ -61,13 +61,8 @@ tap_packet_status stats_packet(stats_tree *st, packet_info *, epan_dissect_t *, 
         if (std::string(r->tag) == "success" || std::string(r->tag) == "failure")
             stats_tree_tick_pivot(st, st_logins, r->tag);
     }
-    switch (r->login) {
-    case TapLogin::None: break;
-    case TapLogin::PasswordFits: stats_tree_tick_pivot(st, st_logins, "login: the password fits"); break;
-    case TapLogin::WrongPassword: stats_tree_tick_pivot(st, st_logins, "login: the password does not fit"); break;
-    case TapLogin::NoPassword: stats_tree_tick_pivot(st, st_logins, "login: no password"); break;
-    case TapLogin::NoNonce: stats_tree_tick_pivot(st, st_logins, "login: no nonce"); break;
-    }
+    if (r->login != nullptr)
+        stats_tree_tick_pivot(st, st_logins, (std::string("login: ") + r->login).c_str());
     return TAP_PACKET_REDRAW;
 }
 

@@ -18,8 +18,6 @@ enum class TapFrame : guint8 {
     Malformed,    // a frame whose stanza did not decode
 };
 
-enum class TapLogin : guint8 { None, PasswordFits, WrongPassword, NoPassword, NoNonce };
-
 struct TapRecord {  // allocated in pinfo->pool
     TapFrame frame;
     bool decrypted;         // the frame was encrypted and decrypted (its stanza, or keep-alive)
@@ -27,7 +25,7 @@ struct TapRecord {  // allocated in pinfo->pool
     guint32 stream;         // TCP stream number
     guint32 length;         // frame payload bytes
     const char *tag, *type, *peer, *xml;  // the stanza (nullptr when none decoded)
-    TapLogin login;
+    const char *login;      // a login stanza's outcome ("the password fits", ...), else nullptr
     const char *version, *client, *server;  // "1.5", "10.0.0.2:49206", "10.0.0.1:5222"
 };
 

@@ -20,11 +20,11 @@ struct StanzaFacts final : DecodeHandler {
     }
     void attribute(const Value &k, const Value &v) override
     {
-        if (depth != 1)
+        if (depth != 1 || k.is_jid())
             return;
-        if (k.text() == "user")
+        if (k.str.bytes == "user")
             user = v.text();
-        else if (k.text() == "mechanism")
+        else if (k.str.bytes == "mechanism")
             mechanism = v.text();
     }
     void data(const Value &v) override
