@@ -11,43 +11,30 @@ set -u
 cd "$(dirname "$0")/.."
 iterations=${1:-500}
 probability=${2:-0.02}
-plugins=${FUNXMPP_PLUGIN_DIR:-build/plugins}
-[ -d "$plugins" ] || { echo "build the plugin first" >&2; exit 2; }
+PLUGIN_DIR=${FUNXMPP_PLUGIN_DIR:-build/plugins}
 captures=(captures/*.pcap captures/malformed/*.pcap)
 for c in ../shared/captures/real/*.pcap; do [ -r "$c" ] && captures+=("$c"); done
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-cp -r "$plugins" "$work/plugins"
-mkdir -p "$work/home" fuzz-findings
-chmod -R a+rX "$work" && chmod a+w "$work/home"
-tshark_as_user() {
-    if [ "$(id -u)" = 0 ]; then
-        (cd "$work" && timeout 120 setpriv --reuid=65534 --regid=65534 --clear-groups \
-            env HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/plugins" tshark "$@")
-    else
-        (cd "$work" && timeout 120 env HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/plugins" tshark "$@")
-    fi
-}
+. tools/plugin-env.sh
+mkdir -p fuzz-findings
+tshark_as_user() { run_as_user timeout 120 tshark "$@"; }
 passwords=(-o 'uat:funxmpp_passwords:"4915112345678","AQIDBAUGBwgJCgsMDQ4PEBESExQ=",""'
            -o 'uat:funxmpp_passwords:"34600000001","AQIDBAUGBwgJCgsMDQ4PEBESExQ=",""')
 
 failures=0
 for ((i = 1; i <= iterations; i++)); do
     src=${captures[$(( (i - 1) % ${#captures[@]} ))]}
-    mutated=$work/mutated.pcap
+    mutated=$WORK/mutated.pcap
     editcap -E "$probability" "$src" "$mutated" >/dev/null 2>&1 || { echo "editcap failed on $src"; exit 2; }
     chmod 644 "$mutated"
     problem=""
-    tshark_as_user -r "$mutated" -nVx "${passwords[@]}" >/dev/null 2>"$work/err1"; rc1=$?
-    tshark_as_user -r "$mutated" -2 -q -z funxmpp,tree "${passwords[@]}" >"$work/out2" 2>"$work/err2"; rc2=$?
-    tshark_as_user -r "$mutated" -q "${passwords[@]}" >"$work/out3" 2>>"$work/err2"; rc3=$?
+    tshark_as_user -r "$mutated" -nVx "${passwords[@]}" >/dev/null 2>"$WORK/err1"; rc1=$?
+    tshark_as_user -r "$mutated" -2 -q -z funxmpp,tree "${passwords[@]}" >"$WORK/out2" 2>"$WORK/err2"; rc2=$?
+    tshark_as_user -r "$mutated" -q "${passwords[@]}" >"$WORK/out3" 2>>"$WORK/err2"; rc3=$?
     if [ $rc1 -ge 124 ] || [ $rc2 -ge 124 ] || [ $rc3 -ge 124 ]; then
         problem="crash or time-out (exit $rc1/$rc2/$rc3)"
-    elif grep -qiE 'dissector bug|assertion|segmentation|aborted' "$work/err1" "$work/err2"; then
-        problem="$(grep -hiE 'dissector bug|assertion|segmentation|aborted' "$work/err1" "$work/err2" | head -n 1)"
-    elif [ -s "$work/out3" ]; then
+    elif grep -qiE 'dissector bug|assertion|segmentation|aborted' "$WORK/err1" "$WORK/err2"; then
+        problem="$(grep -hiE 'dissector bug|assertion|segmentation|aborted' "$WORK/err1" "$WORK/err2" | head -n 1)"
+    elif [ -s "$WORK/out3" ]; then
         problem="output on stdout with -q"
     fi
     if [ -n "$problem" ]; then

@@ -6,33 +6,24 @@
 # usage: tools/valgrind-captures.sh [CAPTURE...]   (default: a representative set)
 set -u
 cd "$(dirname "$0")/.."
-plugins=${FUNXMPP_PLUGIN_DIR:-build/plugins}
+PLUGIN_DIR=${FUNXMPP_PLUGIN_DIR:-build/plugins}
 command -v valgrind >/dev/null || { echo "skipped: valgrind is not installed"; exit 77; }
-[ -d "$plugins" ] || { echo "build the plugin first" >&2; exit 2; }
 captures=("$@")
 [ ${#captures[@]} -gt 0 ] || captures=(captures/wa16-encrypted.pcap captures/wa15-fast-relogin.pcap
                                        captures/wa15-registration.pcap captures/malformed/frame-errors.pcap
                                        captures/wa16-chat.pcap)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-cp -r "$plugins" "$work/plugins"
-mkdir "$work/home"
-chmod -R a+rwX "$work"
-as_user=()
-[ "$(id -u)" = 0 ] && as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+. tools/plugin-env.sh
 
 failures=0
 for cap in "${captures[@]}"; do
-    cp "$cap" "$work/c.pcap" && chmod 644 "$work/c.pcap"
-    log=$work/$(basename "$cap").log
+    pcap=$(stage "$cap")
+    log=$WORK/$(basename "$cap").log
     touch "$log" && chmod 666 "$log"
-    (cd "$work" && "${as_user[@]}" env HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/plugins" \
-        valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
+    run_as_user valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
                  --num-callers=50 --log-file="$log" \
-        tshark -r "$work/c.pcap" -2 -V -z funxmpp,xml -z funxmpp,tree \
+        tshark -r "$pcap" -2 -V -z funxmpp,xml -z funxmpp,tree \
                -o 'uat:funxmpp_passwords:"4915112345678","AQIDBAUGBwgJCgsMDQ4PEBESExQ=",""' \
-               -o 'uat:funxmpp_passwords:"34600000001","AQIDBAUGBwgJCgsMDQ4PEBESExQ=",""' >/dev/null 2>&1)
+               -o 'uat:funxmpp_passwords:"34600000001","AQIDBAUGBwgJCgsMDQ4PEBESExQ=",""' >/dev/null 2>&1
     # Records are blocks of "==pid== " lines between blank ones; keep those through our code.
     ours=$(awk '/^==[0-9]+== *$/ { if (block ~ /funxmpp/ && block ~ /(Invalid|uninitialised|definitely lost|Mismatched|overlap)/) print block; block = ""; next }
                 { block = block "\n" $0 }' "$log")
