@@ -41,6 +41,10 @@ bool element_tree_wanted(proto_tree *tree)
         return false;
     if (PTREE_DATA(tree)->visible)
         return true;
+    // A filter naming any funxmpp field also marks the protocol as referenced: one cheap
+    // test rules out most passes before the field-by-field ones.
+    if (!proto_field_is_referenced(tree, fields.proto))
+        return false;
     const Fields &f = fields;
     for (int hf : {f.element, f.tag, f.children, f.attr, f.attr_key, f.attr_value, f.jid, f.jid_user, f.jid_server,
                    f.text, f.data})

@@ -57,6 +57,8 @@ void tap_malformed_frame(packet_info *pinfo, const PacketContext &ctx)
 
 void add_version_item(proto_tree *tree, tvbuff_t *tvb, const Dialect &d)
 {
+    if (!proto_field_is_referenced(tree, fields.version))
+        return;  // not shown, not filtered on: skip the formatting
     char v[8];
     std::snprintf(v, sizeof v, "%u.%u", d.version.major, d.version.minor);
     proto_item_set_generated(proto_tree_add_string(tree, fields.version, tvb, 0, 0, v));

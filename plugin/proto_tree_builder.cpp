@@ -64,6 +64,17 @@ const char *field_string(wmem_allocator_t *pool, const Value &v)
     return buf;
 }
 
+proto_item *ProtoTreeBuilder::add_encoded_string(proto_tree *tree, int hf, const StringValue &s, const char *value)
+{
+    proto_item *item = proto_tree_add_string(tree, hf, tvb_, base_ + static_cast<int>(s.offset),
+                                             static_cast<int>(s.length), value);
+    if (shown_) {  // Wireshark's own label of the value (it marks truncation), then how it was encoded
+        Description how(s);
+        proto_item_append_text(item, " (%s)", how.buf);
+    }
+    return item;
+}
+
 void ProtoTreeBuilder::node_begin(const NodeBegin &n)
 {
     proto_tree *parent = depth_ == 0 ? root_ : open_[depth_ - 1].tree;
@@ -78,14 +89,12 @@ void ProtoTreeBuilder::node_begin(const NodeBegin &n)
         proto_item_set_text(item, tag == Encoding::StreamStart ? "<stream:stream" : "</stream:stream>");
     } else {
         tag_value = field_string(pinfo_->pool, n.tag);
-        Label label(n.tag, Escape::Text);
-        proto_item_set_text(item, "<%s", label.buf);
+        if (shown_) {
+            Label label(n.tag, Escape::Text);
+            proto_item_set_text(item, "<%s", label.buf);
+        }
     }
-    proto_item *tag_item = proto_tree_add_string(tree, fields.tag, tvb_, base_ + static_cast<int>(n.tag.str.offset),
-                                                 static_cast<int>(n.tag.str.length), tag_value);
-    Description how(n.tag.str);
-    proto_item_append_text(tag_item, " (%s)", how.buf);
-
+    add_encoded_string(tree, fields.tag, n.tag.str, tag_value);
     open_[depth_++] = Open{item, tree, tag, false};
 }
 
@@ -99,10 +108,7 @@ proto_item *ProtoTreeBuilder::add_jid(proto_tree *tree, const Value &v, const ch
     for (int i = 0; i < 2; ++i) {
         Value part;
         part.str = *sides[i];
-        proto_item *pi = proto_tree_add_string(parts, hfs[i], tvb_, base_ + static_cast<int>(sides[i]->offset),
-                                               static_cast<int>(sides[i]->length), field_string(pinfo_->pool, part));
-        Description how(*sides[i]);
-        proto_item_append_text(pi, " (%s)", how.buf);
+        add_encoded_string(parts, hfs[i], *sides[i], field_string(pinfo_->pool, part));
     }
     return jid;
 }
@@ -112,27 +118,25 @@ void ProtoTreeBuilder::attribute(const Value &key, const Value &value)
     Open &o = open_[depth_ - 1];
     const int start = base_ + static_cast<int>(key.str.offset);
     const int end = base_ + static_cast<int>(value.str.offset + value.str.length);
-    Label k(key, Escape::Text), v(value, Escape::Attribute);
-    if (o.tag != Encoding::StreamEnd)
-        proto_item_append_text(o.item, " %s=\"%s\"", k.buf, v.buf);
-
-    proto_item *attr = proto_tree_add_none_format(o.tree, fields.attr, tvb_, start, end - start, "%s=\"%s\"", k.buf, v.buf);
+    proto_item *attr;
+    if (shown_) {
+        Label k(key, Escape::Text), v(value, Escape::Attribute);
+        if (o.tag != Encoding::StreamEnd)
+            proto_item_append_text(o.item, " %s=\"%s\"", k.buf, v.buf);
+        attr = proto_tree_add_none_format(o.tree, fields.attr, tvb_, start, end - start, "%s=\"%s\"", k.buf, v.buf);
+    } else {
+        attr = proto_tree_add_item(o.tree, fields.attr, tvb_, start, end - start, ENC_NA);
+    }
     proto_tree *tree = proto_item_add_subtree(attr, fields.ett_attr);
 
     const char *key_string = field_string(pinfo_->pool, key);
-    proto_item *ki = proto_tree_add_string(tree, fields.attr_key, tvb_, start, static_cast<int>(key.str.length), key_string);
-    Description key_how(key.str);
-    proto_item_append_text(ki, " (%s)", key_how.buf);
-
+    add_encoded_string(tree, fields.attr_key, key.str, key_string);
     const char *value_string = field_string(pinfo_->pool, value);
-    const int value_offset = base_ + static_cast<int>(value.str.offset);
-    const int value_length = static_cast<int>(value.str.length);
-    proto_item *vi = proto_tree_add_string(tree, fields.attr_value, tvb_, value_offset, value_length, value_string);
-    Description value_how(value.str);
-    proto_item_append_text(vi, " (%s)", value_how.buf);
+    proto_item *vi = add_encoded_string(tree, fields.attr_value, value.str, value_string);
     const int named = named_attribute_field(key_string);
     if (named != -1)
-        proto_item_set_hidden(proto_tree_add_string(tree, named, tvb_, value_offset, value_length, value_string));
+        proto_item_set_hidden(proto_tree_add_string(tree, named, tvb_, base_ + static_cast<int>(value.str.offset),
+                                                    static_cast<int>(value.str.length), value_string));
     if (value.is_jid())
         add_jid(proto_item_add_subtree(vi, fields.ett_jid), value, value_string);
 }
@@ -155,20 +159,19 @@ void ProtoTreeBuilder::data(const Value &value)
 {
     Open &o = open_[depth_ - 1];
     close_start_tag(o);
-    const int offset = base_ + static_cast<int>(value.str.offset);
-    const int length = static_cast<int>(value.str.length);
-    proto_item *item;
     if (value.is_jid()) {
-        item = add_jid(o.tree, value, field_string(pinfo_->pool, value));
+        add_jid(o.tree, value, field_string(pinfo_->pool, value));
     } else if (is_text(value.str.bytes)) {
-        item = proto_tree_add_string(o.tree, fields.text, tvb_, offset, length, field_string(pinfo_->pool, value));
+        add_encoded_string(o.tree, fields.text, value.str, field_string(pinfo_->pool, value));
     } else {
-        item = proto_tree_add_bytes_with_length(o.tree, fields.data, tvb_, offset, length,
-                                                reinterpret_cast<const guint8 *>(value.str.bytes.data()),
-                                                static_cast<gint>(value.str.bytes.size()));
+        proto_item *item = proto_tree_add_bytes_with_length(
+            o.tree, fields.data, tvb_, base_ + static_cast<int>(value.str.offset), static_cast<int>(value.str.length),
+            reinterpret_cast<const guint8 *>(value.str.bytes.data()), static_cast<gint>(value.str.bytes.size()));
+        if (shown_) {
+            Description how(value.str);
+            proto_item_append_text(item, " (%s)", how.buf);
+        }
     }
-    Description how(value.str);
-    proto_item_append_text(item, " (%s)", how.buf);
 }
 
 void ProtoTreeBuilder::node_end(std::uint32_t end)

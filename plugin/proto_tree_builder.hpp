@@ -18,7 +18,7 @@ class ProtoTreeBuilder final : public DecodeHandler {
 public:
     // `base`: offset in `tvb` of the payload the decoder's offsets are relative to.
     ProtoTreeBuilder(tvbuff_t *tvb, int base, packet_info *pinfo, proto_tree *root)
-        : tvb_(tvb), base_(base), pinfo_(pinfo), root_(root)
+        : tvb_(tvb), base_(base), pinfo_(pinfo), root_(root), shown_(PTREE_DATA(root)->visible)
     {
     }
 
@@ -40,11 +40,14 @@ private:
     };
     void close_start_tag(Open &o);
     proto_item *add_jid(proto_tree *tree, const Value &v, const char *joined);
+    // A string item labelled "Name: value (how it was encoded)".
+    proto_item *add_encoded_string(proto_tree *tree, int hf, const StringValue &s, const char *value);
 
     tvbuff_t *tvb_;
     int base_;
     packet_info *pinfo_;
     proto_tree *root_;
+    bool shown_;  // labels are built only for a tree someone will read (not for filter-only passes)
     unsigned depth_ = 0;
     Open open_[kDefaultMaxDepth]{};  // the decoder never goes deeper (default limits)
 };

@@ -27,3 +27,4 @@
 #else
 #define FUNXMPP_FI_VALUE(fi) (&(fi)->value)
 #endif
+
