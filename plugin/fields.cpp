@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "fields.hpp"
 
+#include <epan/tap.h>
+
 #include <cstring>
 #include <algorithm>
 #include <iterator>
@@ -33,6 +35,21 @@ int named_attribute_field(const char *name)
         if (std::strcmp(name, kNamedAttributes[i]) == 0)
             return hf_named[i];
     return -1;
+}
+
+bool anything_wanted(proto_tree *tree, packet_info *pinfo, bool tap_listening)
+{
+    if (pinfo->cinfo != nullptr || tap_listening)
+        return true;
+    if (tree == nullptr)
+        return false;
+    if (PTREE_DATA(tree)->visible || proto_field_is_referenced(tree, fields.proto))
+        return true;
+    // Expert items are read through the expert tap (tshark -z expert, the GUI's dialog) or
+    // _ws.expert filters, even where our own fields are not.
+    static const int expert_tap = find_tap_id("expert");
+    static const int expert_proto = proto_get_id_by_filter_name("_ws.expert");
+    return have_tap_listener(expert_tap) || (expert_proto != -1 && proto_field_is_referenced(tree, expert_proto));
 }
 
 bool element_tree_wanted(proto_tree *tree)

@@ -42,6 +42,10 @@ extern Fields fields;
 // funxmpp.attr.<name> for the common attribute names; -1 when `name` is not one of them.
 int named_attribute_field(const char *name);
 
+// Whether anyone reads what a stanza adds in this pass: the Info column, a tap of ours
+// (`tap_listening`), a shown tree, a filter or field naming funxmpp, or expert items.
+bool anything_wanted(proto_tree *tree, packet_info *pinfo, bool tap_listening);
+
 // Whether anyone looks at the element tree in this pass: a visible tree, or a filter or
 // field extraction that references one of its fields. (funxmpp.xml alone does not need it.)
 bool element_tree_wanted(proto_tree *tree);

@@ -159,9 +159,9 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
         if (login != nullptr)
             frame_facts(pinfo, ctx.pdu_index, true)->login = login;
     }
-    // Nothing shows this pass (no tree, no columns, no tap listening, as in tshark -q -z
-    // endpoints,tcp): following the login above is all there is to do.
-    if (tree == nullptr && pinfo->cinfo == nullptr && !have_tap_listener(funxmpp_tap()))
+    // Nothing shows this pass (no column, no tap of ours, a tree nobody reads, as in tshark -q
+    // -z endpoints,tcp): following the login above is all there is to do.
+    if (!anything_wanted(tree, pinfo, have_tap_listener(funxmpp_tap())))
         return;
     // The XML is wanted by a visible tree, by a filter or field extraction naming
     // funxmpp.xml, or by the decoded-stream view.

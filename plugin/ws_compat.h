@@ -27,4 +27,3 @@
 #else
 #define FUNXMPP_FI_VALUE(fi) (&(fi)->value)
 #endif
-

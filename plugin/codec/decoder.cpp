@@ -122,6 +122,8 @@ public:
     }
 
     bool node(unsigned depth);
+    // The list header and tag of a node: the start of node().
+    bool node_head(NodeBegin &nb, unsigned depth);
     Reader &reader() { return r_; }
     DecodeError &error() { return error_; }
 
@@ -323,9 +325,8 @@ bool NodeDecoder::packed(StringValue &s, bool hex, unsigned slot)
     return true;
 }
 
-bool NodeDecoder::node(unsigned depth)
+bool NodeDecoder::node_head(NodeBegin &nb, unsigned depth)
 {
-    NodeBegin nb;
     nb.offset = static_cast<std::uint32_t>(r_.offset());
     nb.depth = depth;
     if (depth >= limits_.max_depth)
@@ -354,6 +355,15 @@ bool NodeDecoder::node(unsigned depth)
     }
     nb.attribute_count = (nb.list_size - 1) / 2;
     nb.has_content = nb.list_size % 2 == 0;
+    return true;
+}
+
+bool NodeDecoder::node(unsigned depth)
+{
+    NodeBegin nb;
+    if (!node_head(nb, depth))
+        return false;
+    std::uint8_t lead;
     handler_.node_begin(nb);
 
     for (std::uint32_t i = 0; i < nb.attribute_count; ++i) {
@@ -406,6 +416,18 @@ DecodeResult decode_payload(const Dialect &dialect, const std::uint8_t *data, st
     }
     result.error = decoder.error();
     return result;
+}
+
+std::string top_level_tag(const Dialect &dialect, const std::uint8_t *data, std::size_t size)
+{
+    NullHandler none;
+    const DecodeLimits limits;
+    NodeDecoder decoder(dialect, data, size, none, limits);
+    NodeBegin nb;
+    if (!decoder.node_head(nb, 0) || nb.tag.str.encoding == Encoding::StreamStart ||
+        nb.tag.str.encoding == Encoding::StreamEnd)
+        return {};
+    return nb.tag.text();
 }
 
 }  // namespace funxmpp

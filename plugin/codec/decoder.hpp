@@ -124,4 +124,9 @@ struct DecodeResult {
 DecodeResult decode_payload(const Dialect &dialect, const std::uint8_t *data, std::size_t size,
                             DecodeHandler &handler, const DecodeLimits &limits = {});
 
+// The tag of a stanza's top-level node, without decoding the rest (which may still be
+// malformed): for a quick look at what a frame is. Empty for a keep-alive, a stream start or
+// end, or a tag that does not decode.
+std::string top_level_tag(const Dialect &dialect, const std::uint8_t *data, std::size_t size);
+
 }  // namespace funxmpp

@@ -90,6 +90,11 @@ LoginReport ConnectionSession::observe(Direction dir, const std::uint8_t *stanza
     LoginReport r;
     if (dialect_ == nullptr)
         return r;
+    // Only these four stanzas move a login on (and only <auth> names the mechanism): a look at
+    // the tag spares decoding every message and receipt of the session.
+    const std::string tag = top_level_tag(*dialect_, stanza, size);
+    if (tag != "auth" && tag != "response" && tag != "challenge" && tag != "success")
+        return r;
     StanzaFacts facts;
     if (!decode_payload(*dialect_, stanza, size, facts).ok())
         return r;

@@ -114,6 +114,24 @@ TEST(Decoder, KeepAliveFrame)
     EXPECT_EQ(xml_of("1.5", "00"), "");
 }
 
+TEST(Decoder, TopLevelTagWithoutTheRest)
+{
+    // The tag alone is read: the stanza's later bytes may be cut short or malformed.
+    const Dialect &d = dialect("1.5");
+    auto tag = [&](const std::string &text) {
+        std::vector<std::uint8_t> in = funxmpp::test::hex(text);
+        return top_level_tag(d, in.data(), in.size());
+    };
+    EXPECT_EQ(tag("F8 03 4A 44 EC 00"), "iq");
+    EXPECT_EQ(tag("F8 05 4A"), "iq");                 // attributes missing
+    EXPECT_EQ(tag("F8 02 FC 04 61 75 74 68"), "auth");  // a tag sent as a string
+    EXPECT_EQ(tag("00"), "");                         // keep-alive
+    EXPECT_EQ(tag("F8 03 01 3A 91"), "");             // stream start
+    EXPECT_EQ(tag("F8 01 02"), "");                   // stream end
+    EXPECT_EQ(tag("F8 01 00"), "");                   // null tag
+    EXPECT_EQ(tag("F8"), "");                         // truncated
+}
+
 TEST(Decoder, SecondaryTokensPerVersion)
 {
     // 1.4/1.5: EC b = secondary[b]; 1.6: EC..EF b = secondary[page*256 + b].
