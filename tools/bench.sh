@@ -80,7 +80,7 @@ make_script "$((blocks / 2))" "$WORK/half.session"
 chmod a+r "$WORK"/*.pcap
 frames=$(wc -l <"$WORK/full.xml")
 echo
-echo "== tshark $(tshark --version | head -n 1 | awk '{print $3}') over $(du -m "$WORK/full.pcap" | cut -f1) MB, $(capinfos -c -M "$WORK/full.pcap" | awk '/Number of packets/ {print $NF}') packets, $frames stanzas (half size: $(du -m "$WORK/half.pcap" | cut -f1) MB); best of $reps runs"
+echo "== tshark $(tshark --version 2>/dev/null | head -n 1 | awk '{print $3}') over $(du -m "$WORK/full.pcap" | cut -f1) MB, $(capinfos -c -M "$WORK/full.pcap" 2>/dev/null | awk '/Number of packets/ {print $NF}') packets, $frames stanzas (half size: $(du -m "$WORK/half.pcap" | cut -f1) MB); best of $reps runs"
 password='uat:funxmpp_passwords:"4915112345678","AQIDBAUGBwgJCgsMDQ4PEBESExQ=",""'
 # The modes, as tshark arguments; "r" is the reference fields pass without the plugin.
 declare -A mode_args=(
