@@ -53,6 +53,13 @@ awk -F '\t' '$2 ~ /^funxmpp\.(malformed\.|decompression_failed)/ { print $1 }' "
 run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y '_ws.expert.severity >= 0x00800000' -T fields -e frame.number 2>/dev/null | sort -un >"$WORK/got"
 check "$name: no other frame has an error" same "$WORK/want" "$WORK/got"
 
+# A pass that shows nothing but listens to expert items (tshark -q -z expert) still gets
+# every decode error.
+errors_want=$(grep -cE $'\tfunxmpp\\.(malformed\\.|decompression_failed)' "$dir/$name.expert")
+errors_got=$(run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -q -z expert 2>/dev/null |
+    awk '/^[A-Z][a-z]+ \([0-9]+\)$/ { errors = ($1 == "Errors") } errors && $3 == "FunXMPP" { n += $1 } END { print n + 0 }')
+check "$name: -q -z expert lists the $errors_want decode errors" test "$errors_got" = "$errors_want"
+
 # Decryption: every frame the generator encrypted for a password the analyst has decrypts
 # with a valid MAC (one line per frame, in the packet that completes it).
 run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y funxmpp.mac.valid -T fields -E "aggregator=$sep" \
