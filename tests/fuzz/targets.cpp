@@ -80,6 +80,8 @@ void decoder(const std::uint8_t *data, std::size_t size)
         require(r.ok() == text.result.ok());
         if (!r.ok() || r.keep_alive)
             return;
+        // The quick look at the tag agrees with the full decode.
+        require(top_level_tag(d, payload, n) == tree.tag);
         // What decodes re-encodes (the encoder's own choices) and decodes to the same tree,
         // unless a value is too long for this version's binary lengths.
         std::string again;
