@@ -74,7 +74,7 @@ bool plausible_frames(const guint8 *p, std::size_t n, const Dialect &d)
     return any;
 }
 
-enum class Claim { Prologue, MidStream, No, Successor };
+enum class Claim { Prologue, MidStream, No, Successor, NeedMore };
 
 Claim classify(tvbuff_t *tvb, Version &version)
 {
@@ -89,7 +89,7 @@ Claim classify(tvbuff_t *tvb, Version &version)
                                                                                                      : Claim::No;
     case StreamKind::Successor:
     case StreamKind::UnknownFunXmpp: return Claim::Successor;
-    case StreamKind::NeedMore: return Claim::No;
+    case StreamKind::NeedMore: return Claim::NeedMore;
     case StreamKind::NotWhatsApp: break;
     }
     // A TLS record header (content type 20-24, major version 3) is TLS seen mid-stream,
@@ -98,6 +98,18 @@ Claim classify(tvbuff_t *tvb, Version &version)
         return Claim::No;
     version = preferred_dialect().version;
     return plausible_frames(p, n, preferred_dialect()) ? Claim::MidStream : Claim::No;
+}
+
+// A stream's first segment that is only the start of a prologue ("W", "WA", "WA" major):
+// asks TCP for the next segment too, so that the whole prologue decides. False when TCP
+// cannot reassemble here.
+bool wait_for_whole_prologue(tvbuff_t *tvb, packet_info *pinfo)
+{
+    if (pinfo->can_desegment <= 0)
+        return false;
+    pinfo->desegment_offset = 0;
+    pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+    return tvb_captured_length(tvb) > 0;
 }
 
 // Records a claimed conversation; the client is the sender of a prologue.
@@ -235,7 +247,13 @@ int dissect_funxmpp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
 gboolean dissect_funxmpp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     Version version;
-    if (tvb_captured_length(tvb) < 4 || classify(tvb, version) != Claim::Prologue)
+    const Claim c = classify(tvb, version);
+    // On any port, "WA" alone is enough to wait for (not a lone "W", which a person typing
+    // into some other protocol might send).
+    if (c == Claim::NeedMore && tvb_captured_length(tvb) >= 2 && tvb_get_guint8(tvb, 0) == 'W' &&
+        conversation_state(pinfo, false) == nullptr)
+        return wait_for_whole_prologue(tvb, pinfo) ? TRUE : FALSE;
+    if (c != Claim::Prologue)
         return FALSE;
     ConversationState *st = conversation_state(pinfo, true);
     if (st->rejected)
@@ -258,6 +276,8 @@ int dissect_port_gate(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
     if (st->dialect == nullptr && !st->rejected) {
         Version version;
         Claim c = classify(tvb, version);
+        if (c == Claim::NeedMore && wait_for_whole_prologue(tvb, pinfo))
+            return static_cast<int>(tvb_captured_length(tvb));
         if (c == Claim::Prologue || c == Claim::MidStream)
             claim(st, pinfo, c, version);
         else
