@@ -38,8 +38,8 @@ awk -F, 'NR > 1 {
                 n = "BM_Mix_" kind[k] "/" i; base = "BM_Mix_PlainPass/" i
                 printf "%-28s %9.1f %s %14.1f %16.0f %18.1f\n", "WA " v[i + 1] " " kind[k], t[n], unit[n], bps[n] / 1e6, nps[n], t[n] / t[base]
             }
-        split("PlainPass DecodeEvents DecodeXml", kind, " ")
-        for (k = 1; k <= 3; k++) {
+        split("PlainPass DecodeEvents DecodeXml Encode", kind, " ")
+        for (k = 1; k <= 4; k++) {
             n = "BM_Frame1MiB_" kind[k]
             printf "%-28s %9.2f %s %14.1f %16.0f %18.1f\n", "1 MiB frame " kind[k], t[n], unit[n], bps[n] / 1e6, nps[n], t[n] / t["BM_Frame1MiB_PlainPass"]
         }

@@ -169,6 +169,19 @@ void BM_Mix_Encode(benchmark::State &s)
 void BM_Frame1MiB_PlainPass(benchmark::State &s) { plain_pass(s, pathological()); }
 void BM_Frame1MiB_DecodeEvents(benchmark::State &s) { decode_events(s, *dialect_for({1, 5}), pathological()); }
 void BM_Frame1MiB_DecodeXml(benchmark::State &s) { decode_xml(s, *dialect_for({1, 5}), pathological()); }
+void BM_Frame1MiB_Encode(benchmark::State &s)
+{
+    const Dialect &d = *dialect_for({1, 5});
+    const std::string &frame = pathological().frames.front();
+    Node tree;
+    if (!decode_tree(d, reinterpret_cast<const std::uint8_t *>(frame.data()), frame.size(), tree).ok()) {
+        s.SkipWithError("the 1 MiB frame does not decode");
+        return;
+    }
+    for (auto _ : s)
+        benchmark::DoNotOptimize(encode_node(d, tree));
+    report(s, pathological());
+}
 
 }  // namespace
 
@@ -179,5 +192,6 @@ BENCHMARK(BM_Mix_Encode)->DenseRange(0, 3);
 BENCHMARK(BM_Frame1MiB_PlainPass)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Frame1MiB_DecodeEvents)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Frame1MiB_DecodeXml)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Frame1MiB_Encode)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();
