@@ -103,13 +103,13 @@ Claim classify(tvbuff_t *tvb, Version &version)
 // A stream's first segment that is only the start of a prologue ("W", "WA", "WA" major):
 // asks TCP for the next segment too, so that the whole prologue decides. False when TCP
 // cannot reassemble here.
-bool wait_for_whole_prologue(tvbuff_t *tvb, packet_info *pinfo)
+bool wait_for_whole_prologue(packet_info *pinfo)
 {
     if (pinfo->can_desegment <= 0)
         return false;
     pinfo->desegment_offset = 0;
     pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
-    return tvb_captured_length(tvb) > 0;
+    return true;
 }
 
 // Records a claimed conversation; the client is the sender of a prologue.
@@ -252,7 +252,7 @@ gboolean dissect_funxmpp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     // into some other protocol might send).
     if (c == Claim::NeedMore && tvb_captured_length(tvb) >= 2 && tvb_get_guint8(tvb, 0) == 'W' &&
         conversation_state(pinfo, false) == nullptr)
-        return wait_for_whole_prologue(tvb, pinfo) ? TRUE : FALSE;
+        return wait_for_whole_prologue(pinfo) ? TRUE : FALSE;
     if (c != Claim::Prologue)
         return FALSE;
     ConversationState *st = conversation_state(pinfo, true);
@@ -276,7 +276,7 @@ int dissect_port_gate(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
     if (st->dialect == nullptr && !st->rejected) {
         Version version;
         Claim c = classify(tvb, version);
-        if (c == Claim::NeedMore && wait_for_whole_prologue(tvb, pinfo))
+        if (c == Claim::NeedMore && wait_for_whole_prologue(pinfo))
             return static_cast<int>(tvb_captured_length(tvb));
         if (c == Claim::Prologue || c == Claim::MidStream)
             claim(st, pinfo, c, version);

@@ -64,14 +64,19 @@ const char *field_string(wmem_allocator_t *pool, const Value &v)
     return buf;
 }
 
+void ProtoTreeBuilder::append_encoding(proto_item *item, const StringValue &s)
+{
+    if (shown_) {  // after Wireshark's own label of the value (it marks truncation)
+        Description how(s);
+        proto_item_append_text(item, " (%s)", how.buf);
+    }
+}
+
 proto_item *ProtoTreeBuilder::add_encoded_string(proto_tree *tree, int hf, const StringValue &s, const char *value)
 {
     proto_item *item = proto_tree_add_string(tree, hf, tvb_, base_ + static_cast<int>(s.offset),
                                              static_cast<int>(s.length), value);
-    if (shown_) {  // Wireshark's own label of the value (it marks truncation), then how it was encoded
-        Description how(s);
-        proto_item_append_text(item, " (%s)", how.buf);
-    }
+    append_encoding(item, s);
     return item;
 }
 
@@ -160,17 +165,15 @@ void ProtoTreeBuilder::data(const Value &value)
     Open &o = open_[depth_ - 1];
     close_start_tag(o);
     if (value.is_jid()) {
-        add_jid(o.tree, value, field_string(pinfo_->pool, value));
+        append_encoding(add_jid(o.tree, value, field_string(pinfo_->pool, value)), value.str);
     } else if (is_text(value.str.bytes)) {
         add_encoded_string(o.tree, fields.text, value.str, field_string(pinfo_->pool, value));
     } else {
-        proto_item *item = proto_tree_add_bytes_with_length(
-            o.tree, fields.data, tvb_, base_ + static_cast<int>(value.str.offset), static_cast<int>(value.str.length),
-            reinterpret_cast<const guint8 *>(value.str.bytes.data()), static_cast<gint>(value.str.bytes.size()));
-        if (shown_) {
-            Description how(value.str);
-            proto_item_append_text(item, " (%s)", how.buf);
-        }
+        append_encoding(proto_tree_add_bytes_with_length(o.tree, fields.data, tvb_, base_ + static_cast<int>(value.str.offset),
+                                                         static_cast<int>(value.str.length),
+                                                         reinterpret_cast<const guint8 *>(value.str.bytes.data()),
+                                                         static_cast<gint>(value.str.bytes.size())),
+                        value.str);
     }
 }
 

@@ -40,6 +40,8 @@ private:
     };
     void close_start_tag(Open &o);
     proto_item *add_jid(proto_tree *tree, const Value &v, const char *joined);
+    // " (how it was encoded)" after an item's label, when the tree is shown.
+    void append_encoding(proto_item *item, const StringValue &s);
     // A string item labelled "Name: value (how it was encoded)".
     proto_item *add_encoded_string(proto_tree *tree, int hf, const StringValue &s, const char *value);
 
