@@ -23,7 +23,7 @@ CaptureMemory capture_memory;
 
 }  // namespace
 
-gboolean pref_registration_passwords = TRUE;
+ws_bool pref_registration_passwords = true;
 
 void cleanup_sessions()
 {

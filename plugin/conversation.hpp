@@ -46,7 +46,7 @@ ConnectionSession *session_of(ConversationState *st);
 // Frees every session: the capture file is closed.
 void cleanup_sessions();
 // Whether passwords of registration answers may be used (a preference).
-extern gboolean pref_registration_passwords;
+extern ws_bool pref_registration_passwords;
 
 struct LoginFacts {
     bool fast, keys_derived, blob_valid, nonce_from_earlier_session;

@@ -66,7 +66,7 @@ void add_version_item(proto_tree *tree, tvbuff_t *tvb, const Dialect &d)
 
 void dissect_prologue(tvbuff_t *tvb, proto_item *top, proto_tree *tree)
 {
-    const guint8 major = tvb_get_guint8(tvb, 2), minor = tvb_get_guint8(tvb, 3);
+    const guint8 major = tvb_get_uint8(tvb, 2), minor = tvb_get_uint8(tvb, 3);
     proto_item_append_text(top, ", Prologue WA %u.%u", major, minor);
     proto_item *pi = proto_tree_add_item(tree, fields.prologue, tvb, 0, 4, ENC_NA);
     proto_tree *pt = proto_item_add_subtree(pi, fields.ett_prologue);

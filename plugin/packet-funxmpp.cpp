@@ -35,7 +35,7 @@ const enum_val_t kVersionChoices[] = {
     {"1.5", "WA 1.5", 0x0105}, {"1.6", "WA 1.6", 0x0106}, {nullptr, nullptr, 0},
 };
 gint pref_version = 0x0105;  // the version users know from the seed table
-gboolean pref_desegment = TRUE;
+ws_bool pref_desegment = true;
 range_t *pref_ports = nullptr;
 range_t *registered_ports = nullptr;
 
@@ -125,7 +125,7 @@ void claim(ConversationState *st, packet_info *pinfo, Claim c, Version version)
 
 bool prologue_at(const PacketContext &ctx, packet_info *pinfo, tvbuff_t *tvb, int offset)
 {
-    if (offset != 0 || tvb_get_guint8(tvb, 0) != 'W' || tvb_get_guint8(tvb, 1) != 'A')
+    if (offset != 0 || tvb_get_uint8(tvb, 0) != 'W' || tvb_get_uint8(tvb, 1) != 'A')
         return false;
     const DirectionState &d = ctx.st->dir[ctx.dir];
     if (PINFO_FD_VISITED(pinfo))
@@ -244,24 +244,24 @@ int dissect_funxmpp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
     return static_cast<int>(tvb_captured_length(tvb));
 }
 
-gboolean dissect_funxmpp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+ws_bool dissect_funxmpp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     Version version;
     const Claim c = classify(tvb, version);
     // On any port, "WA" alone is enough to wait for (not a lone "W", which a person typing
     // into some other protocol might send).
-    if (c == Claim::NeedMore && tvb_captured_length(tvb) >= 2 && tvb_get_guint8(tvb, 0) == 'W' &&
+    if (c == Claim::NeedMore && tvb_captured_length(tvb) >= 2 && tvb_get_uint8(tvb, 0) == 'W' &&
         conversation_state(pinfo, false) == nullptr)
-        return wait_for_whole_prologue(pinfo) ? TRUE : FALSE;
+        return wait_for_whole_prologue(pinfo) ? true : false;
     if (c != Claim::Prologue)
-        return FALSE;
+        return false;
     ConversationState *st = conversation_state(pinfo, true);
     if (st->rejected)
-        return FALSE;
+        return false;
     if (st->dialect == nullptr)
         claim(st, pinfo, Claim::Prologue, version);
     dissect_funxmpp(tvb, pinfo, tree, data);
-    return TRUE;
+    return true;
 }
 
 // Registered on our TCP ports (443, 5222 by default) in front of their earlier owners

@@ -53,17 +53,17 @@ std::string digits_of(const char *phone)
     return d;
 }
 
-gboolean check_entry(void *record, char **error)
+ws_bool check_entry(void *record, char **error)
 {
     const auto *e = static_cast<const PasswordEntry *>(record);
     const char *phone = e->phone != nullptr ? e->phone : "";
     if (digits_of(phone).empty() || std::strspn(phone, "0123456789+ -") != std::strlen(phone)) {
         *error = g_strdup_printf("phone \"%s\": digits with country code, e.g. 34600000001", phone);
-        return FALSE;
+        return false;
     }
     // A password that is not base64, or a nonce that is not hex, is kept: the login that
     // needs it says so with an expert item, and the rest of the capture still decodes.
-    return TRUE;
+    return true;
 }
 
 }  // namespace

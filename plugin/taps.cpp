@@ -123,7 +123,7 @@ void view_finish(void *p)
     delete static_cast<StreamView *>(p);
 }
 
-void view_init(const char *opt_arg, void *)
+bool start_view(const char *opt_arg)
 {
     // "funxmpp,xml" or "funxmpp,xml,FILTER"
     const char *filter = nullptr;
@@ -138,9 +138,12 @@ void view_init(const char *opt_arg, void *)
         delete view;
         std::fprintf(stderr, "tshark: couldn't register funxmpp,xml tap: %s\n", error->str);
         g_string_free(error, TRUE);
-        std::exit(1);
+        return false;
     }
+    return true;
 }
+
+FUNXMPP_TAP_UI_INIT(view_init, start_view)
 
 }  // namespace
 
