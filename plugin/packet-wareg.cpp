@@ -32,7 +32,7 @@ expert_field ei_password = EI_INIT;
 
 // HTTP's fields, read from the tree (found at handoff).
 int hf_http_uri = -1, hf_http_body = -1, hf_http_response_for = -1, hf_http_request_in = -1,
-    hf_http_response_in = -1;
+    hf_http_response_in = -1, hf_http_response = -1;
 
 dissector_handle_t wareg_handle;
 
@@ -44,14 +44,32 @@ field_info *first_field(proto_tree *tree, int hf)
     return a != nullptr && a->len > 0 ? static_cast<field_info *>(g_ptr_array_index(a, 0)) : nullptr;
 }
 
-const char *string_of(field_info *fi)
+// An HTTP field as text. The body (http.file_data) is a string up to 4.0 and bytes since 4.2,
+// so the type decides: bytes are read where the field lies in the packet (NUL-terminated copy
+// in the packet's scope); any other type is not text. Asking a field for a value of another
+// type aborts tshark.
+const char *string_of(packet_info *pinfo, field_info *fi)
 {
-    return fi != nullptr ? fvalue_get_string(FUNXMPP_FI_VALUE(fi)) : nullptr;
+    if (fi == nullptr)
+        return nullptr;
+    if (FT_IS_STRING(fi->hfinfo->type))
+        return fvalue_get_string(FUNXMPP_FI_VALUE(fi));
+    if (fi->hfinfo->type != FT_BYTES || fi->ds_tvb == nullptr || fi->start < 0 || fi->length < 0 ||
+        !tvb_bytes_exist(fi->ds_tvb, fi->start, fi->length))
+        return nullptr;
+    auto *text = static_cast<char *>(wmem_alloc(pinfo->pool, static_cast<std::size_t>(fi->length) + 1));
+    tvb_memcpy(fi->ds_tvb, text, fi->start, static_cast<std::size_t>(fi->length));
+    text[fi->length] = '\0';
+    return text;
 }
 
-// The summary replaces HTTP's Info text (which HTTP fenced off).
+// The summary replaces HTTP's Info text: HTTP fenced it off, and since 4.2 what carried HTTP
+// (TLS, say) may have left the columns read-only.
 void set_columns(packet_info *pinfo, const char *summary)
 {
+    col_set_writable(pinfo->cinfo, -1, true);
+    col_set_writable(pinfo->cinfo, COL_PROTOCOL, true);
+    col_set_writable(pinfo->cinfo, COL_INFO, true);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "WAREG");
     col_clear_fence(pinfo->cinfo, COL_INFO);
     col_add_str(pinfo->cinfo, COL_INFO, summary);
@@ -95,13 +113,13 @@ void add_parameters(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int sta
 
 void dissect_request(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, field_info *uri_fi, const Endpoint &e)
 {
-    const char *uri = string_of(uri_fi);
+    const char *uri = string_of(pinfo, uri_fi);
     char summary[256];
     Parameters params;
     {   // C++ temporaries live only here.
         params = query_parameters(uri);
         if (params.empty() && e.path.size() > 4 && e.path.compare(e.path.size() - 4, 4, ".php") == 0)
-            if (const char *body = string_of(first_field(tree, hf_http_body)))
+            if (const char *body = string_of(pinfo, first_field(tree, hf_http_body)))
                 params = parse_form(body);  // v1: POSTed form
         std::snprintf(summary, sizeof summary, "%s", request_summary(e, params).c_str());
     }
@@ -118,7 +136,7 @@ void dissect_request(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, field_
 
 void dissect_answer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, field_info *body_fi, const Endpoint &e)
 {
-    const char *body = string_of(body_fi);
+    const char *body = string_of(pinfo, body_fi);
     if (body == nullptr || !json_validate(reinterpret_cast<const guint8 *>(body), std::strlen(body)))
         return;
     char *buf = wmem_strdup(pinfo->pool, body);
@@ -185,21 +203,32 @@ void dissect_answer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, field_i
     set_columns(pinfo, summary);
 }
 
+// A string field may have no value (4.4 leaves some generated HTTP items empty in a first
+// pass that shows nothing): no URI, no endpoint.
+std::optional<Endpoint> endpoint_of(const char *uri)
+{
+    return uri != nullptr ? registration_endpoint(uri) : std::nullopt;
+}
+
 int dissect_wareg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
 {
     if (tree == nullptr)
         return 0;
-    if (field_info *uri = first_field(tree, hf_http_uri)) {
-        std::optional<Endpoint> e = registration_endpoint(string_of(uri));
-        if (e)
-            dissect_request(tvb, pinfo, tree, uri, *e);
-        return 0;
-    }
-    if (field_info *for_uri = first_field(tree, hf_http_response_for)) {
-        std::optional<Endpoint> e = registration_endpoint(string_of(for_uri));
+    // A response names its request's URI: http.response_for.uri up to 4.0, a generated
+    // http.request.uri since (so http.request.uri alone does not make a request).
+    if (first_field(tree, hf_http_response) != nullptr) {
+        field_info *for_uri = first_field(tree, hf_http_response_for);
+        std::optional<Endpoint> e =
+            endpoint_of(string_of(pinfo, for_uri != nullptr ? for_uri : first_field(tree, hf_http_uri)));
         field_info *body = first_field(tree, hf_http_body);
         if (e && body != nullptr)
             dissect_answer(tvb, pinfo, tree, body, *e);
+        return 0;
+    }
+    if (field_info *uri = first_field(tree, hf_http_uri)) {
+        std::optional<Endpoint> e = endpoint_of(string_of(pinfo, uri));
+        if (e)
+            dissect_request(tvb, pinfo, tree, uri, *e);
     }
     return 0;
 }
@@ -256,9 +285,11 @@ void proto_reg_handoff_wareg()
     hf_http_response_for = proto_registrar_get_id_byname("http.response_for.uri");
     hf_http_request_in = proto_registrar_get_id_byname("http.request_in");
     hf_http_response_in = proto_registrar_get_id_byname("http.response_in");
+    hf_http_response = proto_registrar_get_id_byname("http.response");
     register_postdissector(wareg_handle);
     GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
-    for (int hf : {hf_http_uri, hf_http_body, hf_http_response_for, hf_http_request_in, hf_http_response_in})
+    for (int hf : {hf_http_uri, hf_http_body, hf_http_response_for, hf_http_request_in, hf_http_response_in,
+                   hf_http_response})
         if (hf != -1)
             g_array_append_val(wanted, hf);
     set_postdissector_wanted_hfids(wareg_handle, wanted);

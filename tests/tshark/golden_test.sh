@@ -86,7 +86,7 @@ decrypted_got=$(awk '/^  decrypted / { print $2 }' "$WORK/stats")
 check "$name: -z funxmpp,tree decrypted frames ($decrypted_want)" test "${decrypted_got:-0}" = "$decrypted_want"
 
 # Registration requests and answers: the summary the script expects, in the Info column.
-run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y wareg -T fields -e frame.number -e _ws.col.Info 2>/dev/null >"$WORK/wareg"
+info_column -r "$pcap" ${opts[@]+"${opts[@]}"} -Y wareg 2>/dev/null >"$WORK/wareg"
 check "$name: registration API summaries" same "$dir/$name.wareg" "$WORK/wareg"
 
 # A display filter on a field finds the stanzas it names.

@@ -10,7 +10,7 @@ PLUGIN_DIR=$1 dir=$2/tls
 pcap=$(stage "$dir/registration-over-tls.pcapng")
 keys=$(stage "$dir/registration-over-tls.keys")
 
-run_tshark -r "$pcap" -o "tls.keylog_file:$keys" -Y wareg -T fields -e frame.number -e _ws.col.Info \
+info_column -r "$pcap" -o "tls.keylog_file:$keys" -Y wareg \
     2>"$WORK/stderr" >"$WORK/wareg"
 check "request and answer decoded inside TLS" same "$dir/registration-over-tls.wareg" "$WORK/wareg"
 check "the password is in wareg.pw" \

@@ -4,6 +4,12 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/../../tools/plugin-env.sh"
 
+# "packet<TAB>Info" per packet as the packet list shows it: the columns once every dissector,
+# postdissectors (wareg) included, has run. (Since 4.2, -e _ws.col.info is read before them.)
+info_column() {  # tshark options...
+    run_tshark "$@" -o 'gui.column.format:"No.","%m","Info","%i"' | sed -E 's/^ *([0-9]+) /\1\t/'
+}
+
 fails=0; passes=0
 check() {  # name, then a command whose status decides
     local name=$1; shift
