@@ -1,29 +1,45 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Installs what the project needs on Debian 12: build tools, GoogleTest, libgcrypt and zlib,
-# Wireshark's development files and tshark (the plugin's host), valgrind, and clang for the
-# fuzzers. Idempotent.
+# Installs what the project needs on Debian 12 (bookworm), 13 (trixie) and unstable (sid):
+# build tools, GoogleTest, libgcrypt and zlib, Wireshark's development files and tshark (the
+# plugin's host), dpkg-dev and file (cpack -G DEB), valgrind, and clang with its runtime for
+# the fuzzers. Names that differ between releases are asked of apt, not written here.
+# Idempotent.
 set -euo pipefail
 
 packages=(
-    build-essential cmake pkg-config
+    build-essential cmake pkg-config git
     googletest libgtest-dev libbenchmark-dev
     libgcrypt20-dev zlib1g-dev libglib2.0-dev
     tshark libwireshark-dev wireshark-dev
+    dpkg-dev file                         # cpack -G DEB (dpkg-shlibdeps derives the dependencies)
     valgrind                              # tools/valgrind-captures.sh (a CI test)
-    clang libclang-rt-14-dev xxd          # tools/fuzz.sh (libFuzzer with ASan and UBSan)
+    clang xxd                             # tools/fuzz.sh (libFuzzer with ASan and UBSan)
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_get() { as_root env DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+# clang's sanitizer and libFuzzer runtime comes in a package named after the clang version
+# that this release's `clang` stands for (libclang-rt-14-dev on Debian 12, -19- on 13, ...).
+clang_runtime() {
+    local major
+    major=$(apt-cache depends clang 2>/dev/null | sed -n 's/^ *Depends: clang-\([0-9][0-9]*\)$/\1/p' | head -1)
+    [ -n "$major" ] && echo "libclang-rt-$major-dev"
+}
 
 missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
+for p in "${packages[@]}"; do installed "$p" || missing+=("$p"); done
+runtime=$(clang_runtime || true)
+if [ ${#missing[@]} -gt 0 ] || [ -z "$runtime" ] || ! installed "$runtime"; then
+    apt_get update -qq
+    runtime=$(clang_runtime) || { echo "setup-debian.sh: apt knows no clang-N behind clang" >&2; exit 1; }
+    installed "$runtime" || missing+=("$runtime")
+fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing: ${missing[*]}"
     # tshark asks whether non-root users may capture; answer no without a prompt.
     echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    apt_get install -y -qq --no-install-recommends "${missing[@]}"
 fi
