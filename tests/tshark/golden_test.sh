@@ -20,10 +20,12 @@ xml_lines() {  # extra tshark options...
 
 # Element labels of the verbose tree: "<packet>\t<2 spaces per depth><label>". Elements
 # cut short by a decode error ("[incomplete]") are left out: the .expert file covers them.
+# tshark's text output indents at most 40 levels up to 4.4 (4.6 goes on), so deeper
+# elements compare at depth 39, as the generator writes them.
 tree_lines() {
     run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -V -O funxmpp 2>/dev/null | awk '
         /^Frame [0-9]+:/ { frame = $2; sub(":", "", frame) }
-        /^ +</ && !/\[incomplete\]$/ { match($0, /^ +/); depth = RLENGTH / 4 - 1; label = substr($0, RLENGTH + 1)
+        /^ +</ && !/\[incomplete\]$/ { match($0, /^ +/); depth = RLENGTH / 4 - 1; if (depth > 39) depth = 39; label = substr($0, RLENGTH + 1)
                  pad = ""; for (i = 0; i < depth; i++) pad = pad "  "; print frame "\t" pad label }'
 }
 
