@@ -7,13 +7,21 @@
 # that CMAKE_INSTALL_PREFIX and DESTDIR are honoured. Unless told otherwise, the prefix is
 # Wireshark's own (/usr on Debian), so a plain `cmake --install build` reaches Wireshark.
 
+# pkg-config's answer counts only when it describes the Wireshark that find_package found (a
+# self-built one may sit beside the system's); otherwise Wireshark's CMake package says the same.
+set(FUNXMPP_WS_PC_PLUGINDIR "")
 find_package(PkgConfig QUIET)
 if(PkgConfig_FOUND)
-  pkg_get_variable(FUNXMPP_WS_PC_PLUGINDIR wireshark plugindir)
-  pkg_get_variable(FUNXMPP_WS_PC_PREFIX wireshark prefix)
+  pkg_check_modules(FUNXMPP_WS_PC QUIET wireshark)
+  if(FUNXMPP_WS_PC_FOUND AND FUNXMPP_WS_PC_VERSION MATCHES "^${Wireshark_MAJOR_VERSION}\\.${Wireshark_MINOR_VERSION}\\.")
+    pkg_get_variable(FUNXMPP_WS_PC_PLUGINDIR wireshark plugindir)
+    pkg_get_variable(FUNXMPP_WS_PC_PREFIX wireshark prefix)
+  elseif(FUNXMPP_WS_PC_FOUND)
+    message(WARNING "pkg-config describes Wireshark ${FUNXMPP_WS_PC_VERSION}, the build uses ${FUNXMPP_WS_VERSION}: "
+                    "installing into the latter's folder")
+  endif()
 endif()
 if(NOT FUNXMPP_WS_PC_PLUGINDIR)
-  # No pkg-config file: the same folder, as Wireshark's CMake package gives it.
   set(FUNXMPP_WS_PC_PLUGINDIR "${Wireshark_PLUGIN_INSTALL_DIR}")
   set(FUNXMPP_WS_PC_PREFIX "${Wireshark_INSTALL_PREFIX}")
 endif()
@@ -30,8 +38,6 @@ else()
   # A plugin folder outside Wireshark's prefix: only DESTDIR can move it.
   set(FUNXMPP_INSTALL_PLUGINDIR "${FUNXMPP_WS_PC_PLUGINDIR}/epan")
 endif()
-set(FUNXMPP_INSTALL_PLUGINDIR "${FUNXMPP_INSTALL_PLUGINDIR}" CACHE STRING
-    "Where cmake --install puts funxmpp.so (relative: under CMAKE_INSTALL_PREFIX)")
 install(TARGETS funxmpp LIBRARY DESTINATION "${FUNXMPP_INSTALL_PLUGINDIR}")
 
 # ---- cpack -G DEB -------------------------------------------------------------------------
@@ -76,7 +82,6 @@ if(IS_ABSOLUTE "${FUNXMPP_INSTALL_PLUGINDIR}")
 else()
   set(CPACK_PACKAGING_INSTALL_PREFIX "${FUNXMPP_WS_PC_PREFIX}")
 endif()
-set(CPACK_GENERATOR "DEB")
 set(CPACK_STRIP_FILES ON)  # the package ships the plugin without its debug information
 set(CPACK_DEBIAN_PACKAGE_RELEASE "1+wireshark${FUNXMPP_WS_VERSION}")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
@@ -85,7 +90,10 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${FUNXMPP_HOMEPAGE}")
 set(CPACK_DEBIAN_PACKAGE_ENHANCES "wireshark, tshark")
 # Shared libraries (glib, libgcrypt, libstdc++, libwireshark) from dpkg-shlibdeps; the plugin
 # ABI is one Wireshark minor version, so the libwireshark package is bounded to it as well.
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+if(FUNXMPP_DPKG_QUERY)  # a Debian system: cpack makes a .deb by default
+  set(CPACK_GENERATOR "DEB")
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+endif()
 if(FUNXMPP_WS_ABI_PACKAGE)
   math(EXPR next_minor "${Wireshark_MINOR_VERSION} + 1")
   set(CPACK_DEBIAN_PACKAGE_DEPENDS

@@ -55,6 +55,7 @@ typedef gboolean ws_bool;
 #endif
 
 /* 4.4 renamed IS_FT_STRING() (is this field type a string?) to FT_IS_STRING(). */
+#include <epan/ftypes/ftypes.h>
 #ifndef FT_IS_STRING
 #define FT_IS_STRING(ft) IS_FT_STRING(ft)
 #endif

@@ -15,6 +15,7 @@ packages=(
     dpkg-dev file                         # cpack -G DEB (dpkg-shlibdeps derives the dependencies)
     valgrind                              # tools/valgrind-captures.sh (a CI test)
     clang xxd                             # tools/fuzz.sh (libFuzzer with ASan and UBSan)
+    debootstrap                           # tools/debian-root.sh (CI on other Debian releases)
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -14,6 +14,7 @@ command -v pkg-config >/dev/null && pkg-config --exists wireshark || { echo "ski
 prefix=$(pkg-config --variable=prefix wireshark)
 below=$(pkg-config --variable=plugindir wireshark)
 below=${below#"$prefix"/}
+case "$below" in /*) echo "skipped: Wireshark's plugin folder is outside its prefix"; exit 77 ;; esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
