@@ -252,7 +252,7 @@ ws_bool dissect_funxmpp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     // into some other protocol might send).
     if (c == Claim::NeedMore && tvb_captured_length(tvb) >= 2 && tvb_get_uint8(tvb, 0) == 'W' &&
         conversation_state(pinfo, false) == nullptr)
-        return wait_for_whole_prologue(pinfo) ? true : false;
+        return wait_for_whole_prologue(pinfo);
     if (c != Claim::Prologue)
         return false;
     ConversationState *st = conversation_state(pinfo, true);

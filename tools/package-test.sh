@@ -14,18 +14,13 @@ package=wireshark-plugin-funxmpp
 capture=captures/wa16-encrypted
 [ "$(id -u)" = 0 ] || { echo "package-test.sh: installs a package: run it as root, in a throw-away root" >&2; exit 2; }
 
-passes=0 fails=0
-check() {  # name, then a command whose status decides
-    local name=$1; shift
-    if "$@"; then passes=$((passes + 1)); echo "ok   $name"; else fails=$((fails + 1)); echo "FAIL $name"; fi
-}
-finish() { echo "package: $passes passed, $fails failed"; [ "$fails" = 0 ]; exit $?; }
+. tests/checks.sh
 
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")
 (cd "$build" && rm -f ./*.deb && cpack -G DEB >cpack.log 2>&1) || { tail -20 "$build/cpack.log"; }
 deb=$(ls "$build"/"${package}"_*.deb 2>/dev/null | head -1)
 check "cpack -G DEB made a package" test -n "$deb"
-[ -n "$deb" ] || finish
+[ -n "$deb" ] || { finish; exit; }
 dpkg-deb -f "$deb" Package Version Depends Homepage Description | sed 's/^/     /'
 abi=$(dpkg-query -S "$(readlink -f "$(pkg-config --variable=libdir wireshark)/libwireshark.so")" | cut -d: -f1)
 check "the package depends on ${abi:-?}, the libwireshark it was built against" \
@@ -53,7 +48,7 @@ sep=$'\x1f'
 as_user tshark -r "$work/$(basename "$capture").pcap" "${opts[@]}" -Y funxmpp.xml -T fields -E "aggregator=$sep" \
     -e frame.number -e funxmpp.xml 2>/dev/null |
     awk -F '\t' -v sep="$sep" '{ n = split($2, v, sep); for (i = 1; i <= n; i++) print $1 "\t" v[i] }' >"$work/got"
-check "an ordinary user's tshark decrypts $capture.pcap stanza for stanza" diff -u "$capture.xml" "$work/got"
+check "an ordinary user's tshark decrypts $capture.pcap stanza for stanza" same "$capture.xml" "$work/got"
 
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq $package >>"$build/apt-install.log" 2>&1
 check "apt-get remove $package" test $? = 0

@@ -5,11 +5,7 @@
 #   install_test.sh BUILD_DIR
 set -u
 build=$1
-fails=0 passes=0
-check() {
-    local name=$1; shift
-    if "$@"; then passes=$((passes + 1)); echo "ok   $name"; else fails=$((fails + 1)); echo "FAIL $name"; fi
-}
+. "$(dirname "$0")/../checks.sh"
 command -v pkg-config >/dev/null && pkg-config --exists wireshark || { echo "skipped: no wireshark.pc"; exit 77; }
 prefix=$(pkg-config --variable=prefix wireshark)
 below=$(pkg-config --variable=plugindir wireshark)
@@ -30,5 +26,4 @@ check "--prefix: plugin under the given prefix" test -f "$work/prefix/$below/epa
 DESTDIR="$work/both" cmake --install "$build" --prefix /opt/funxmpp >"$work/log" 2>&1
 check "DESTDIR and --prefix together" test -f "$work/both/opt/funxmpp/$below/epan/funxmpp.so"
 check "nothing else but the licence" test "$(find "$work/dest" -type f | wc -l)" = 2
-echo "$passes passed, $fails failed"
-[ "$fails" = 0 ]
+finish

@@ -10,16 +10,4 @@ info_column() {  # tshark options...
     run_tshark "$@" -o 'gui.column.format:"No.","%m","Info","%i"' | sed -E 's/^ *([0-9]+) /\1\t/'
 }
 
-fails=0; passes=0
-check() {  # name, then a command whose status decides
-    local name=$1; shift
-    if "$@"; then passes=$((passes + 1)); echo "ok   $name"; else fails=$((fails + 1)); echo "FAIL $name"; fi
-}
-same() {  # expected file, actual file
-    if diff -u "$1" "$2" >"$WORK/diff"; then return 0; fi
-    head -40 "$WORK/diff"; return 1
-}
-finish() {
-    echo "$passes passed, $fails failed"
-    [ "$fails" = 0 ]
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../checks.sh"
