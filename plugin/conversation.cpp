@@ -59,14 +59,12 @@ ConnectionSession *session_of(ConversationState *st)
 
 // ---- What the first pass learnt about a frame, for every later pass -----------------------
 
-
-
-FrameFacts *frame_facts(packet_info *pinfo, guint32 pdu_index, bool create)
+FrameFacts *frame_facts(packet_info *pinfo, StreamPosition position, bool create)
 {
-    auto *f = static_cast<FrameFacts *>(p_get_proto_data(wmem_file_scope(), pinfo, fields.proto, pdu_index));
+    auto *f = static_cast<FrameFacts *>(p_get_proto_data(wmem_file_scope(), pinfo, fields.proto, position));
     if (f == nullptr && create) {
         f = wmem_new0(wmem_file_scope(), FrameFacts);
-        p_add_proto_data(wmem_file_scope(), pinfo, fields.proto, pdu_index, f);
+        p_add_proto_data(wmem_file_scope(), pinfo, fields.proto, position, f);
     }
     return f;
 }

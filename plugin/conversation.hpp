@@ -7,8 +7,7 @@
 
 #include <epan/packet.h>
 
-#include <optional>
-#include <string>
+#include <type_traits>
 
 #include "codec/crypto.hpp"
 #include "session/session.hpp"
@@ -18,11 +17,15 @@ namespace funxmpp::ws {
 constexpr int kClientToServer = 0;
 constexpr int kServerToClient = 1;
 
+// Where a frame starts in its direction's byte stream (TCP's sequence number of its first
+// byte): the same on every visit, whichever TCP segment or reassembly delivers it. Per-frame
+// results are keyed by it, never by a per-call counter.
+using StreamPosition = guint32;
+
 struct DirectionState {
-    bool started;              // a PDU of this direction was dissected (first pass)
+    bool started;                        // a PDU of this direction was dissected (first pass)
     bool has_prologue;
-    guint32 prologue_first;    // frame where the prologue's first bytes were seen
-    guint32 prologue_frame;    // frame where the prologue was dissected
+    StreamPosition prologue_position;    // where the prologue starts
 };
 
 struct ConversationState {
@@ -67,8 +70,14 @@ struct FrameFacts {
     const LoginFacts *login;
 };
 
-// What the first pass kept about PDU `pdu_index` of this packet (nullptr if nothing).
-FrameFacts *frame_facts(packet_info *pinfo, guint32 pdu_index, bool create);
+// What the first pass kept about the frame at `position` of this packet's direction
+// (nullptr if nothing).
+FrameFacts *frame_facts(packet_info *pinfo, StreamPosition position, bool create);
 const LoginFacts *keep_login(const LoginReport &r);
+
+// Plain data only: these live in wmem scopes and on the stack of code that calls Wireshark.
+static_assert(std::is_trivially_destructible_v<ConversationState> && std::is_trivially_destructible_v<FrameFacts> &&
+                  std::is_trivially_destructible_v<LoginFacts>,
+              "state kept in wmem and used across Wireshark calls must be plain data");
 
 }  // namespace funxmpp::ws

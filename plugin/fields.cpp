@@ -3,9 +3,7 @@
 
 #include <epan/tap.h>
 
-#include <cstring>
-#include <algorithm>
-#include <iterator>
+#include "codec/attributes.hpp"
 
 namespace funxmpp::ws {
 
@@ -13,28 +11,14 @@ Fields fields;
 
 namespace {
 
-// Attributes common enough to deserve a field of their own (funxmpp.attr.<name>). A macro
-// list, so that every name is a literal (Wireshark keeps the pointers for its lifetime).
-#define FUNXMPP_NAMED_ATTRIBUTES(X)                                                                    \
-    X(id) X(to) X(from) X(type) X(t) X(xmlns) X(participant) X(notify) X(user) X(mechanism) X(resource) \
-    X(name) X(jid) X(class) X(status) X(kind) X(passive) X(offline) X(count) X(subject) X(creation)     \
-    X(expiration) X(props) X(url) X(file) X(size) X(mimetype) X(hash) X(encoding) X(caption) X(action) \
-    X(reason) X(code) X(version) X(creator) X(s_t) X(s_o) X(platform) X(value) X(category)
-
-#define FUNXMPP_NAME(a) #a,
-#define FUNXMPP_INDEX(a) kAttr_##a,
-const char *const kNamedAttributes[] = {FUNXMPP_NAMED_ATTRIBUTES(FUNXMPP_NAME)};
-enum : std::size_t { FUNXMPP_NAMED_ATTRIBUTES(FUNXMPP_INDEX) kNamedCount };
-int hf_named[kNamedCount];
+int hf_named[kKnownAttributeCount];  // funxmpp.attr.<name>, parallel to kKnownAttributes
 
 }  // namespace
 
 int named_attribute_field(const char *name)
 {
-    for (std::size_t i = 0; i < kNamedCount; ++i)
-        if (std::strcmp(name, kNamedAttributes[i]) == 0)
-            return hf_named[i];
-    return -1;
+    const int i = known_attribute(name);
+    return i < 0 ? -1 : hf_named[i];
 }
 
 bool anything_wanted(proto_tree *tree, packet_info *pinfo, bool tap_listening)
@@ -127,12 +111,14 @@ void register_fields()
     static int *ett[] = {&f.ett_funxmpp, &f.ett_prologue, &f.ett_frame, &f.ett_flags,
                          &f.ett_element, &f.ett_attr,     &f.ett_jid, &f.ett_auth};
 
-    // funxmpp.attr.<name>, from the same list.
-    std::fill(std::begin(hf_named), std::end(hf_named), -1);
-#define FUNXMPP_FIELD(a) \
-    {&hf_named[kAttr_##a], {#a, "funxmpp.attr." #a, FT_STRING, BASE_NONE, nullptr, 0x0, "Value of attribute " #a, HFILL}},
-    static hf_register_info named[] = {FUNXMPP_NAMED_ATTRIBUTES(FUNXMPP_FIELD)};
-#undef FUNXMPP_FIELD
+    // funxmpp.attr.<name>, one per known attribute (names and abbreviations are literals of
+    // the table: Wireshark keeps the pointers).
+    static hf_register_info named[kKnownAttributeCount];
+    for (std::size_t i = 0; i < kKnownAttributeCount; ++i) {
+        hf_named[i] = -1;
+        named[i] = {&hf_named[i], {kKnownAttributes[i].name, kKnownAttributes[i].field, FT_STRING, BASE_NONE, nullptr,
+                                   0x0, nullptr, HFILL}};
+    }
 
     using K = DecodeErrorKind;
     static ei_register_info ei[] = {
@@ -154,6 +140,8 @@ void register_fields()
         {&f.ei_wrong_password, {"funxmpp.auth.wrong_password", PI_DECRYPTION, PI_WARN, "The login blob does not decrypt with this password and nonce", EXPFILL}},
         {&f.ei_mac_mismatch, {"funxmpp.mac.mismatch", PI_DECRYPTION, PI_WARN, "MAC mismatch: wrong key or a lost segment; this direction stops decrypting", EXPFILL}},
         {&f.ei_invalid_entry, {"funxmpp.auth.invalid_password_entry", PI_UNDECODED, PI_WARN, "The passwords table's password for this phone is not base64", EXPFILL}},
+        {&f.ei_crypto_refused, {"funxmpp.auth.crypto_refused", PI_DECRYPTION, PI_WARN, "libgcrypt refused the session's crypto (FIPS mode?)", EXPFILL}},
+        {&f.ei_internal, {"funxmpp.internal_error", PI_UNDECODED, PI_ERROR, "Out of memory decoding this frame", EXPFILL}},
         {&f.ei_stopped, {"funxmpp.decryption_stopped", PI_UNDECODED, PI_NOTE, "Not decrypted: an earlier frame of this direction failed", EXPFILL}},
     };
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "cpp_scope.hpp"
 #include "display/stanza_text.hpp"
 #include "fields.hpp"
 #include "proto_tree_builder.hpp"
@@ -20,15 +21,15 @@ namespace funxmpp::ws {
 namespace {
 
 // One record for the tap (statistics, decoded-stream view); only when someone listens.
-void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guint32 length, const char *tag = nullptr,
-               const char *type = nullptr, const char *peer = nullptr, const char *xml = nullptr,
-               const char *login = nullptr)
+void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guint32 length, bool decrypted = false,
+               const char *tag = nullptr, const char *type = nullptr, const char *peer = nullptr,
+               const char *xml = nullptr, const char *login = nullptr)
 {
     if (!have_tap_listener(funxmpp_tap()))
         return;
     auto *r = wmem_new0(pinfo->pool, TapRecord);
     r->frame = kind;
-    r->decrypted = ctx.decrypted;
+    r->decrypted = decrypted;
     r->direction = static_cast<guint8>(ctx.dir);
     conversation_t *conv = find_or_create_conversation(pinfo);
     struct tcp_analysis *tcp = get_tcp_conversation_data(conv, pinfo);
@@ -86,6 +87,7 @@ const char *login_outcome(const LoginFacts &l)
     case LoginProblem::NoPassword: return "no password";
     case LoginProblem::NoNonce: return "no nonce";
     case LoginProblem::InvalidEntry: return "the table's password is not base64";
+    case LoginProblem::CryptoRefused: return "libgcrypt refused the session's crypto";
     default: return "the password does not fit";
     }
 }
@@ -133,6 +135,12 @@ void add_login(proto_tree *tree, tvbuff_t *tvb, int offset, int length, packet_i
                                "The passwords table's password for %s is not base64: the session stays encrypted",
                                l.phone);
         break;
+    case LoginProblem::CryptoRefused:
+        expert_add_info_format(pinfo, li, &fields.ei_crypto_refused,
+                               "libgcrypt refused PBKDF2, RC4 or HMAC-SHA1 (FIPS mode?): the session of %s stays "
+                               "encrypted",
+                               l.phone);
+        break;
     case LoginProblem::WrongPassword:
         expert_add_info_format(pinfo, li, &fields.ei_wrong_password,
                                "The login blob of %s does not decrypt with this password and nonce: a wrong "
@@ -144,84 +152,134 @@ void add_login(proto_tree *tree, tvbuff_t *tvb, int offset, int length, packet_i
 
 }  // namespace
 
+namespace {
+
+void *pool_allocate(void *pool, std::size_t size)
+{
+    return wmem_alloc(static_cast<wmem_allocator_t *>(pool), size);
+}
+
+// What one decode of a stanza gave, as plain data in pinfo->pool: every consumer reads this.
+struct DecodedFrame {
+    bool decoded;  // false: nothing decoded it (nothing wanted it), or the C++ work failed
+    bool internal_error;
+    DecodeResult result;
+    char error[160];
+    const char *xml, *summary, *tag, *type, *peer;
+    Recording events;
+    const LoginFacts *login;  // a login this pass followed
+};
+FUNXMPP_PLAIN(DecodedFrame);
+
+// The one decode of a frame payload, in a C++ scope of its own: on the first pass it also
+// moves the connection's login on. A pass that wants nothing of the stanza only looks at the
+// top-level tag, and decodes just the stanzas that may move a login.
+void decode_frame(wmem_allocator_t *pool, const guint8 *bytes, std::size_t length, const Dialect &d,
+                  const PacketContext &ctx, const StanzaWants &wants, bool wanted, bool first_pass, DecodedFrame &out)
+{
+    out.internal_error = !cpp_scope([&] {
+        if (!wanted && !(first_pass && may_move_login(top_level_tag(d, bytes, length))))
+            return;
+        StanzaWants w = wants;
+        w.login = first_pass;
+        StanzaText text = decode_stanza(d, bytes, length, w);
+        out.decoded = true;
+        out.result = text.result;
+        out.events = text.events;
+        if (!text.xml.empty())
+            out.xml = wmem_strdup(pool, text.xml.c_str());
+        out.summary = wmem_strdup(pool, text.summary.c_str());
+        out.tag = wmem_strdup(pool, text.tag.c_str());
+        out.type = wmem_strdup(pool, text.type.c_str());
+        out.peer = wmem_strdup(pool, text.peer.c_str());
+        if (!text.result.ok())
+            std::snprintf(out.error, sizeof out.error, "%s", text.result.error.message().c_str());
+        if (first_pass && !text.login.tag.empty()) {
+            LoginReport r = session_of(ctx.st)->observe(static_cast<Direction>(ctx.dir), text.login);
+            if (r.login)
+                out.login = keep_login(r);
+        }
+    });
+}
+
+void report_internal_error(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, int offset, int length)
+{
+    proto_tree_add_expert(tree, pinfo, &fields.ei_internal, tvb, offset, length);
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[out of memory decoding this frame]");
+}
+
+}  // namespace
+
 void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, proto_tree *tree, const Dialect &d,
-                     PacketContext &ctx)
+                     const PacketContext &ctx, bool decrypted)
 {
     const guint8 *bytes = tvb_get_ptr(tvb, offset, length);
-    if (!PINFO_FD_VISITED(pinfo)) {
-        const LoginFacts *login = nullptr;
-        {   // C++ temporaries live only here.
-            LoginReport r = session_of(ctx.st)->observe(static_cast<Direction>(ctx.dir), bytes,
-                                                        static_cast<std::size_t>(length));
-            if (r.login)
-                login = keep_login(r);
-        }
-        if (login != nullptr)
-            frame_facts(pinfo, ctx.pdu_index, true)->login = login;
-    }
+    const bool first_pass = !PINFO_FD_VISITED(pinfo);
+    const bool tap = have_tap_listener(funxmpp_tap());
     // Nothing shows this pass (no column, no tap of ours, a tree nobody reads, as in tshark -q
-    // -z endpoints,tcp): following the login above is all there is to do.
-    if (!anything_wanted(tree, pinfo, have_tap_listener(funxmpp_tap())))
+    // -z endpoints,tcp): following the login is all there is to do.
+    const bool wanted = anything_wanted(tree, pinfo, tap);
+    if (!wanted && !first_pass)
         return;
     // The XML is wanted by a visible tree, by a filter or field extraction naming
-    // funxmpp.xml, or by the decoded-stream view.
-    const bool with_xml = (tree != nullptr && (PTREE_DATA(tree)->visible || proto_field_is_referenced(tree, fields.xml))) ||
-                          have_tap_listener(funxmpp_tap());
-    const char *xml = nullptr, *summary = nullptr, *tag = nullptr, *type = nullptr, *peer = nullptr;
-    DecodeResult result;
-    char error[160] = "";
-    {   // C++ temporaries live only here, before any call into Wireshark's API.
-        StanzaText text = render_stanza(d, bytes, static_cast<std::size_t>(length), with_xml);
-        result = text.result;
-        if (!text.xml.empty())
-            xml = wmem_strdup(pinfo->pool, text.xml.c_str());
-        summary = wmem_strdup(pinfo->pool, text.summary.c_str());
-        tag = wmem_strdup(pinfo->pool, text.tag.c_str());
-        type = wmem_strdup(pinfo->pool, text.type.c_str());
-        peer = wmem_strdup(pinfo->pool, text.peer.c_str());
-        if (!result.ok())
-            std::snprintf(error, sizeof error, "%s", result.error.message().c_str());
+    // funxmpp.xml, or by the decoded-stream view; the events by an element tree someone reads.
+    const Arena arena{pool_allocate, pinfo->pool};
+    StanzaWants wants;
+    wants.xml = (tree != nullptr && (PTREE_DATA(tree)->visible || proto_field_is_referenced(tree, fields.xml))) || tap;
+    wants.record = element_tree_wanted(tree) ? &arena : nullptr;
+    DecodedFrame frame{};
+    decode_frame(pinfo->pool, bytes, static_cast<std::size_t>(length), d, ctx, wants, wanted, first_pass, frame);
+    if (first_pass && frame.login != nullptr)
+        frame_facts(pinfo, ctx.position, true)->login = frame.login;
+    if (frame.internal_error) {
+        report_internal_error(pinfo, tree, tvb, offset, length);
+        return;
     }
+    if (!wanted)
+        return;
 
+    const DecodeResult &result = frame.result;
     if (result.ok())
-        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", summary);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", frame.summary);
     else
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s%s[Malformed: %s]", summary, *summary ? " " : "", error);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s%s[Malformed: %s]", frame.summary,
+                            *frame.summary ? " " : "", frame.error);
 
-    const FrameFacts *facts = frame_facts(pinfo, ctx.pdu_index, false);
+    const FrameFacts *facts = frame_facts(pinfo, ctx.position, false);
     const LoginFacts *login = facts != nullptr ? facts->login : nullptr;
     if (result.keep_alive) {
         proto_tree_add_item(tree, fields.keep_alive, tvb, offset, 1, ENC_NA);
-        tap_frame(pinfo, ctx, TapFrame::KeepAlive, static_cast<guint32>(length));
+        tap_frame(pinfo, ctx, TapFrame::KeepAlive, static_cast<guint32>(length), decrypted);
         return;
     }
-    tap_frame(pinfo, ctx, !result.ok() ? TapFrame::Malformed : ctx.decrypted ? TapFrame::Decrypted : TapFrame::Plaintext,
-              static_cast<guint32>(length), tag, type, peer, xml, login != nullptr ? login_outcome(*login) : nullptr);
-    if (element_tree_wanted(tree)) {
+    tap_frame(pinfo, ctx, !result.ok() ? TapFrame::Malformed : decrypted ? TapFrame::Decrypted : TapFrame::Plaintext,
+              static_cast<guint32>(length), decrypted, frame.tag, frame.type, frame.peer, frame.xml,
+              login != nullptr ? login_outcome(*login) : nullptr);
+    if (wants.record != nullptr) {
         ProtoTreeBuilder builder(tvb, offset, pinfo, tree);
-        decode_payload(d, bytes, static_cast<std::size_t>(length), builder);
+        replay(frame.events, builder);
         if (!result.ok())
             builder.close_unfinished(static_cast<std::uint32_t>(length));
     }
     if (!result.ok()) {
         const int at = static_cast<int>(result.error.offset);
         proto_tree_add_expert_format(tree, pinfo, &fields.ei_decode[static_cast<int>(result.error.kind)], tvb,
-                                     offset + at, length - at, "%s", error);
+                                     offset + at, length - at, "%s", frame.error);
     }
-    if (xml != nullptr)
-        proto_tree_add_string(tree, fields.xml, tvb, offset, length, xml);
+    if (frame.xml != nullptr)
+        proto_tree_add_string(tree, fields.xml, tvb, offset, length, frame.xml);
     if (login != nullptr)
         add_login(tree, tvb, offset, length, pinfo, *login);
 }
 
 tvbuff_t *inflate(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, proto_tree *tree,
-                  const PacketContext &ctx)
+                  const PacketContext &ctx, bool decrypted)
 {
     tvbuff_t *inflated = funxmpp_tvb_child_uncompress_zlib(tvb, tvb, offset, length);
     if (inflated == nullptr) {
         proto_tree_add_expert(tree, pinfo, &fields.ei_decompression, tvb, offset, length);
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[Malformed: compressed frame does not inflate]");
-        tap_frame(pinfo, ctx, TapFrame::Malformed, static_cast<guint32>(length));
+        tap_frame(pinfo, ctx, TapFrame::Malformed, static_cast<guint32>(length), decrypted);
         return nullptr;
     }
     add_new_data_source(pinfo, inflated, "Decompressed FunXMPP");
@@ -231,28 +289,25 @@ tvbuff_t *inflate(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, pro
 // An encrypted frame: decrypted on the first pass if this direction has keys, then shown
 // from what that pass kept.
 void dissect_encrypted(tvbuff_t *tvb, int offset, int length, const FrameHeader &h, packet_info *pinfo,
-                       proto_tree *tree, PacketContext &ctx)
+                       proto_tree *tree, const PacketContext &ctx)
 {
-    FrameFacts *facts = frame_facts(pinfo, ctx.pdu_index, !PINFO_FD_VISITED(pinfo));
-    if (!PINFO_FD_VISITED(pinfo)) {
+    FrameFacts *facts = frame_facts(pinfo, ctx.position, !PINFO_FD_VISITED(pinfo));
+    if (!PINFO_FD_VISITED(pinfo) && !facts->encrypted) {
         facts->encrypted = true;
         const guint8 *payload = tvb_get_ptr(tvb, offset, length);
-        DecryptStatus status;
-        const guint8 *plaintext = nullptr;
-        guint32 plaintext_length = 0;
-        {   // C++ temporaries live only here.
+        FrameFacts &kept = *facts;
+        const bool ran = cpp_scope([&] {
             DecryptResult r = session_of(ctx.st)->decrypt(static_cast<Direction>(ctx.dir), payload,
                                                           static_cast<std::size_t>(length));
-            status = r.status;
-            if (status == DecryptStatus::Decrypted) {
-                plaintext = static_cast<const guint8 *>(
+            kept.status = r.status;
+            if (r.status == DecryptStatus::Decrypted) {
+                kept.plaintext = static_cast<const guint8 *>(
                     wmem_memdup(wmem_file_scope(), r.plaintext.data(), r.plaintext.size()));
-                plaintext_length = static_cast<guint32>(r.plaintext.size());
+                kept.plaintext_length = static_cast<guint32>(r.plaintext.size());
             }
-        }
-        facts->status = status;
-        facts->plaintext = plaintext;
-        facts->plaintext_length = plaintext_length;
+        });
+        if (!ran)
+            kept.status = DecryptStatus::StoppedEarlier;
     }
     const DecryptStatus status = facts != nullptr ? facts->status : DecryptStatus::NoKeys;
 
@@ -267,14 +322,12 @@ void dissect_encrypted(tvbuff_t *tvb, int offset, int length, const FrameHeader 
         add_new_data_source(pinfo, plain, "Decrypted FunXMPP");
         int plain_length = static_cast<int>(facts->plaintext_length);
         if (h.compressed()) {
-            plain = inflate(plain, 0, plain_length, pinfo, tree, ctx);
+            plain = inflate(plain, 0, plain_length, pinfo, tree, ctx, true);
             if (plain == nullptr)
                 return;
             plain_length = static_cast<int>(tvb_reported_length(plain));
         }
-        ctx.decrypted = true;
-        dissect_payload(plain, 0, plain_length, pinfo, tree, *ctx.st->dialect, ctx);
-        ctx.decrypted = false;
+        dissect_payload(plain, 0, plain_length, pinfo, tree, *ctx.st->dialect, ctx, true);
         return;
     }
     case DecryptStatus::MacMismatch: {

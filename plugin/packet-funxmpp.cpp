@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Protocol funxmpp: registration, preferences, stream detection and TCP framing. Parsing is
-// the codec's; per-conversation state is conversation.cpp's; showing a frame, frame_view.cpp's.
+// Protocol funxmpp: registration, preferences, stream detection and TCP framing. Parsing and
+// detection are the codec's; per-conversation state is conversation.cpp's; showing a frame,
+// frame_view.cpp's; the plugin's entry points, plugin.cpp's.
 #include "ws_compat.h"
 
 #include <epan/conversation.h>
@@ -13,17 +14,15 @@
 #include <cstdio>
 #include <map>
 
+#include "codec/detect.hpp"
 #include "codec/framing.hpp"
 #include "codec/version.hpp"
 #include "conversation.hpp"
 #include "fields.hpp"
 #include "frame_view.hpp"
+#include "protocols.hpp"
 #include "secrets.hpp"
 #include "taps.hpp"
-
-#ifndef FUNXMPP_PLUGIN_VERSION
-#define FUNXMPP_PLUGIN_VERSION "0.0.0"
-#endif
 
 namespace funxmpp::ws {
 namespace {
@@ -50,54 +49,12 @@ dissector_handle_t funxmpp_handle;
 dissector_handle_t port_gate_handle;
 std::map<guint32, dissector_handle_t> port_fallbacks;  // earlier owners of our ports (TLS, XMPP)
 
-// ---- Detection ------------------------------------------------------------------------
+// ---- Detection (the codec's; here only where the bytes come from) --------------------------
 
-// Do the bytes look like consecutive FunXMPP frames of `d` (for streams seen mid-way)?
-bool plausible_frames(const guint8 *p, std::size_t n, const Dialect &d)
-{
-    std::size_t pos = 0;
-    bool any = false;
-    while (pos + d.header_size <= n) {
-        FrameParse f = parse_frame(p + pos, n - pos, d.header_size);
-        if (f.status == FrameStatus::Malformed || (f.header.flags & kFlagReserved) != 0 ||
-            ((f.header.flags & kFlagClientEncrypted) != 0 && d.version != Version{1, 2}))
-            return false;
-        std::size_t payload = pos + d.header_size;
-        if (!f.header.encrypted() && payload < n) {
-            bool keep_alive = f.header.length == 1 && p[payload] == 0x00;
-            if (!keep_alive && p[payload] != 0xF8 && p[payload] != 0xF9)
-                return false;
-        }
-        any = true;
-        pos += f.header.total_size();
-    }
-    return any;
-}
-
-enum class Claim { Prologue, MidStream, No, Successor, NeedMore };
-
-Claim classify(tvbuff_t *tvb, Version &version)
+StreamStart classify(tvbuff_t *tvb)
 {
     const std::size_t n = std::min<std::size_t>(tvb_captured_length(tvb), 64);
-    const guint8 *p = tvb_get_ptr(tvb, 0, static_cast<gint>(n));
-    Prologue pro = parse_prologue(p, n);
-    switch (pro.kind) {
-    case StreamKind::FunXmpp:
-        version = pro.version;
-        // What follows the prologue (usually the stream start, same segment) must be frames.
-        return n == pro.size || plausible_frames(p + pro.size, n - pro.size, *dialect_for(version)) ? Claim::Prologue
-                                                                                                     : Claim::No;
-    case StreamKind::Successor:
-    case StreamKind::UnknownFunXmpp: return Claim::Successor;
-    case StreamKind::NeedMore: return Claim::NeedMore;
-    case StreamKind::NotWhatsApp: break;
-    }
-    // A TLS record header (content type 20-24, major version 3) is TLS seen mid-stream,
-    // whatever a frame header reading of it says (with WA 1.2 it would read as plausible).
-    if (n >= 3 && p[0] >= 0x14 && p[0] <= 0x18 && p[1] == 0x03 && p[2] <= 0x04)
-        return Claim::No;
-    version = preferred_dialect().version;
-    return plausible_frames(p, n, preferred_dialect()) ? Claim::MidStream : Claim::No;
+    return classify_stream_start(tvb_get_ptr(tvb, 0, static_cast<gint>(n)), n, preferred_dialect());
 }
 
 // A stream's first segment that is only the start of a prologue ("W", "WA", "WA" major):
@@ -113,10 +70,10 @@ bool wait_for_whole_prologue(packet_info *pinfo)
 }
 
 // Records a claimed conversation; the client is the sender of a prologue.
-void claim(ConversationState *st, packet_info *pinfo, Claim c, Version version)
+void claim(ConversationState *st, packet_info *pinfo, StreamClaim c, Version version)
 {
     st->dialect = dialect_for(version);
-    if (c == Claim::Prologue)
+    if (c == StreamClaim::Prologue)
         set_client(st, &pinfo->src, pinfo->srcport);
     conversation_set_dissector(find_or_create_conversation(pinfo), funxmpp_handle);
 }
@@ -129,19 +86,21 @@ bool prologue_at(const PacketContext &ctx, packet_info *pinfo, tvbuff_t *tvb, in
         return false;
     const DirectionState &d = ctx.st->dir[ctx.dir];
     if (PINFO_FD_VISITED(pinfo))
-        return d.has_prologue && (d.prologue_first == pinfo->num || d.prologue_frame == pinfo->num);
+        return d.has_prologue && d.prologue_position == ctx.position;
     return !d.started;
 }
 
 guint get_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
 {
     auto *ctx = static_cast<PacketContext *>(data);
+    // tcp_dissect_pdus asks for each PDU's length right before it dissects that PDU.
+    ctx->position = ctx->base + static_cast<StreamPosition>(offset);
     ctx->pdu_is_prologue = prologue_at(*ctx, pinfo, tvb, offset);
     if (ctx->pdu_is_prologue) {
         DirectionState &d = ctx->st->dir[ctx->dir];
         if (!PINFO_FD_VISITED(pinfo) && !d.has_prologue) {
             d.has_prologue = true;
-            d.prologue_first = pinfo->num;
+            d.prologue_position = ctx->position;
         }
         return 4;
     }
@@ -156,16 +115,13 @@ int dissect_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, void *dat
     auto *ctx = static_cast<PacketContext *>(data);
     DirectionState &dir = ctx->st->dir[ctx->dir];
     const Dialect &d = *ctx->st->dialect;
-    ++ctx->pdu_index;
     proto_item *top = proto_tree_add_item(parent, fields.proto, tvb, 0, -1, ENC_NA);
     proto_tree *tree = proto_item_add_subtree(top, fields.ett_funxmpp);
     proto_item_append_text(top, ", %s", ctx->dir == kClientToServer ? "Client to server" : "Server to client");
 
     if (ctx->pdu_is_prologue) {
-        if (!PINFO_FD_VISITED(pinfo)) {
+        if (!PINFO_FD_VISITED(pinfo))
             dir.started = true;
-            dir.prologue_frame = pinfo->num;
-        }
         dissect_prologue(tvb, top, tree);
         return 4;
     }
@@ -208,11 +164,11 @@ int dissect_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, void *dat
         return offset + length;
     }
     if (h.compressed()) {
-        if (tvbuff_t *inflated = inflate(tvb, offset, length, pinfo, tree, *ctx))
-            dissect_payload(inflated, 0, static_cast<int>(tvb_reported_length(inflated)), pinfo, tree, d, *ctx);
+        if (tvbuff_t *inflated = inflate(tvb, offset, length, pinfo, tree, *ctx, false))
+            dissect_payload(inflated, 0, static_cast<int>(tvb_reported_length(inflated)), pinfo, tree, d, *ctx, false);
         return offset + length;
     }
-    dissect_payload(tvb, offset, length, pinfo, tree, d, *ctx);
+    dissect_payload(tvb, offset, length, pinfo, tree, d, *ctx, false);
     return offset + length;
 }
 
@@ -220,18 +176,24 @@ int dissect_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, void *dat
 
 constexpr guint kMinimumPduBytes = 3;  // a 3-byte header, or 2-byte header + 1 payload byte, or "WA" + major
 
-int dissect_funxmpp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
+// TCP hands its subdissectors the sequence number of the first byte it hands over.
+StreamPosition stream_base(const void *data)
+{
+    return data != nullptr ? static_cast<const struct tcpinfo *>(data)->seq : 0;
+}
+
+int dissect_funxmpp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     ConversationState *st = conversation_state(pinfo, true);
     if (st->dialect == nullptr && !st->rejected) {
         // "Decode As" or -d: the user says it is FunXMPP; only a successor prologue says no.
-        Version version;
-        Claim c = classify(tvb, version);
-        if (c == Claim::Successor) {
+        const StreamStart start = classify(tvb);
+        if (start.claim == StreamClaim::Successor) {
             st->rejected = true;
+        } else if (start.claim == StreamClaim::Prologue) {
+            claim(st, pinfo, StreamClaim::Prologue, start.version);
         } else {
-            claim(st, pinfo, c == Claim::Prologue ? Claim::Prologue : Claim::MidStream,
-                  c == Claim::Prologue ? version : preferred_dialect().version);
+            claim(st, pinfo, StreamClaim::MidStream, preferred_dialect().version);
         }
     }
     if (st->rejected)
@@ -239,27 +201,26 @@ int dissect_funxmpp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "FunXMPP");
     col_clear(pinfo->cinfo, COL_INFO);
-    PacketContext ctx{st, direction(st, pinfo, pref_ports), false, 0, false};
+    PacketContext ctx{st, direction(st, pinfo, pref_ports), stream_base(data), 0, false};
     tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, kMinimumPduBytes, get_pdu_len, dissect_pdu, &ctx);
     return static_cast<int>(tvb_captured_length(tvb));
 }
 
 ws_bool dissect_funxmpp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    Version version;
-    const Claim c = classify(tvb, version);
+    const StreamStart start = classify(tvb);
     // On any port, "WA" alone is enough to wait for (not a lone "W", which a person typing
     // into some other protocol might send).
-    if (c == Claim::NeedMore && tvb_captured_length(tvb) >= 2 && tvb_get_uint8(tvb, 0) == 'W' &&
+    if (start.claim == StreamClaim::NeedMore && tvb_captured_length(tvb) >= 2 && tvb_get_uint8(tvb, 0) == 'W' &&
         conversation_state(pinfo, false) == nullptr)
         return wait_for_whole_prologue(pinfo);
-    if (c != Claim::Prologue)
+    if (start.claim != StreamClaim::Prologue)
         return false;
     ConversationState *st = conversation_state(pinfo, true);
     if (st->rejected)
         return false;
     if (st->dialect == nullptr)
-        claim(st, pinfo, Claim::Prologue, version);
+        claim(st, pinfo, StreamClaim::Prologue, start.version);
     dissect_funxmpp(tvb, pinfo, tree, data);
     return true;
 }
@@ -274,12 +235,11 @@ int dissect_port_gate(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
     if (!proto_is_protocol_enabled(find_protocol_by_id(fields.proto)))
         st->rejected = true;
     if (st->dialect == nullptr && !st->rejected) {
-        Version version;
-        Claim c = classify(tvb, version);
-        if (c == Claim::NeedMore && wait_for_whole_prologue(pinfo))
+        const StreamStart start = classify(tvb);
+        if (start.claim == StreamClaim::NeedMore && wait_for_whole_prologue(pinfo))
             return static_cast<int>(tvb_captured_length(tvb));
-        if (c == Claim::Prologue || c == Claim::MidStream)
-            claim(st, pinfo, c, version);
+        if (start.claim == StreamClaim::Prologue || start.claim == StreamClaim::MidStream)
+            claim(st, pinfo, start.claim, start.version);
         else
             st->rejected = true;
     }
@@ -331,6 +291,8 @@ void apply_preferences()
         register_ports();
 }
 
+}  // namespace
+
 void proto_register_funxmpp()
 {
     fields.proto = proto_register_protocol("FunXMPP (WhatsApp binary XMPP)", "FunXMPP", "funxmpp");
@@ -369,43 +331,4 @@ void proto_reg_handoff_funxmpp()
     register_ports();
 }
 
-}  // namespace
-
-void proto_register_wareg();
-void proto_reg_handoff_wareg();
-
 }  // namespace funxmpp::ws
-
-// ---- Plugin entry points ----------------------------------------------------------------
-
-extern "C" {
-WS_DLL_PUBLIC_DEF extern const char plugin_version[];
-WS_DLL_PUBLIC_DEF extern const int plugin_want_major;
-WS_DLL_PUBLIC_DEF extern const int plugin_want_minor;
-WS_DLL_PUBLIC void plugin_register(void);
-#ifdef FUNXMPP_PLUGIN_DESCRIBE
-WS_DLL_PUBLIC uint32_t plugin_describe(void);
-#endif
-}
-
-const char plugin_version[] = FUNXMPP_PLUGIN_VERSION;
-const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
-const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
-
-void plugin_register(void)
-{
-    static proto_plugin funxmpp_plugin, wareg_plugin;
-    funxmpp_plugin.register_protoinfo = funxmpp::ws::proto_register_funxmpp;
-    funxmpp_plugin.register_handoff = funxmpp::ws::proto_reg_handoff_funxmpp;
-    proto_register_plugin(&funxmpp_plugin);
-    wareg_plugin.register_protoinfo = funxmpp::ws::proto_register_wareg;
-    wareg_plugin.register_handoff = funxmpp::ws::proto_reg_handoff_wareg;
-    proto_register_plugin(&wareg_plugin);
-}
-
-#ifdef FUNXMPP_PLUGIN_DESCRIBE
-uint32_t plugin_describe(void)
-{
-    return WS_PLUGIN_DESC_DISSECTOR;
-}
-#endif

@@ -5,14 +5,14 @@
 #include <type_traits>
 
 #include "codec/text.hpp"
+#include "cpp_scope.hpp"
 #include "codec/xml.hpp"
 #include "display/stanza_text.hpp"
 #include "fields.hpp"
 
 namespace funxmpp::ws {
 
-static_assert(std::is_trivially_destructible_v<ProtoTreeBuilder>,
-              "must survive a longjmp out of the Wireshark API");
+FUNXMPP_PLAIN(ProtoTreeBuilder);
 
 namespace {
 
@@ -27,6 +27,8 @@ struct RawOut {
     void push_back(char c) { *p++ = c; }
     void append(const char *s, std::size_t k)
     {
+        if (k == 0)
+            return;  // s may be null (the empty user part of a JID): memcpy must not see it
         std::memcpy(p, s, k);
         p += k;
     }

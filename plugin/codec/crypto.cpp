@@ -4,7 +4,6 @@
 #include <gcrypt.h>
 
 #include <cstring>
-#include <stdexcept>
 
 namespace funxmpp {
 
@@ -22,18 +21,17 @@ void ensure_gcrypt()
     }
 }
 
-Key pbkdf2(std::string_view password, std::string_view salt, unsigned long iterations)
+// False when libgcrypt refuses.
+bool pbkdf2(std::string_view password, std::string_view salt, unsigned long iterations, Key &out)
 {
     ensure_gcrypt();
-    Key out{};
+    out = Key{};
     // libgcrypt refuses an empty passphrase; a one-byte NUL gives a different key, so a
     // password of length 0 derives from nothing usable: fill with zeros instead.
     if (password.empty())
-        return out;
-    if (gcry_kdf_derive(password.data(), password.size(), GCRY_KDF_PBKDF2, GCRY_MD_SHA1, salt.data(), salt.size(),
-                        iterations, out.size(), out.data()) != 0)
-        throw std::runtime_error("PBKDF2 failed");
-    return out;
+        return true;
+    return gcry_kdf_derive(password.data(), password.size(), GCRY_KDF_PBKDF2, GCRY_MD_SHA1, salt.data(), salt.size(),
+                           iterations, out.size(), out.data()) == 0;
 }
 
 }  // namespace
@@ -52,15 +50,15 @@ SessionKeys derive_keys(AuthMechanism mechanism, std::string_view password, std:
     SessionKeys keys;
     keys.mechanism = mechanism;
     if (mechanism == AuthMechanism::Wauth1) {
-        keys.k[0] = pbkdf2(password, nonce, 16);
-        keys.count = 1;
+        keys.count = pbkdf2(password, nonce, 16, keys.k[0]) ? 1 : 0;
         return keys;
     }
     std::string salt(nonce);
     salt.push_back('\0');
     for (int i = 0; i < 4; ++i) {
         salt.back() = static_cast<char>(i + 1);
-        keys.k[static_cast<std::size_t>(i)] = pbkdf2(password, salt, 2);
+        if (!pbkdf2(password, salt, 2, keys.k[static_cast<std::size_t>(i)]))
+            return keys;  // count 0: refused
     }
     keys.count = 4;
     return keys;
@@ -102,12 +100,12 @@ Rc4::Rc4(const std::uint8_t *key, std::size_t key_size, std::size_t drop) : hand
     ensure_gcrypt();
     gcry_cipher_hd_t h;
     if (gcry_cipher_open(&h, GCRY_CIPHER_ARCFOUR, GCRY_CIPHER_MODE_STREAM, 0) != 0)
-        throw std::runtime_error("RC4 unavailable");
-    handle_ = h;
+        return;  // RC4 unavailable (FIPS mode)
     if (gcry_cipher_setkey(h, key, key_size) != 0) {
         gcry_cipher_close(h);
-        throw std::runtime_error("RC4 key refused");
+        return;  // key refused
     }
+    handle_ = h;
     std::uint8_t discard[256];
     while (drop > 0) {
         std::size_t n = drop < sizeof discard ? drop : sizeof discard;
@@ -119,12 +117,13 @@ Rc4::Rc4(const std::uint8_t *key, std::size_t key_size, std::size_t drop) : hand
 
 Rc4::~Rc4()
 {
-    gcry_cipher_close(static_cast<gcry_cipher_hd_t>(handle_));
+    if (handle_ != nullptr)
+        gcry_cipher_close(static_cast<gcry_cipher_hd_t>(handle_));
 }
 
 void Rc4::apply(std::uint8_t *data, std::size_t size)
 {
-    if (size > 0)
+    if (size > 0 && handle_ != nullptr)
         gcry_cipher_encrypt(static_cast<gcry_cipher_hd_t>(handle_), data, size, nullptr, 0);
 }
 
@@ -133,19 +132,26 @@ Mac4::Mac4(const Key &key) : handle_(nullptr)
     ensure_gcrypt();
     gcry_mac_hd_t h;
     if (gcry_mac_open(&h, GCRY_MAC_HMAC_SHA1, 0, nullptr) != 0)
-        throw std::runtime_error("HMAC-SHA1 unavailable");
+        return;  // HMAC-SHA1 unavailable
+    if (gcry_mac_setkey(h, key.data(), key.size()) != 0) {
+        gcry_mac_close(h);
+        return;
+    }
     handle_ = h;
-    gcry_mac_setkey(h, key.data(), key.size());
 }
 
 Mac4::~Mac4()
 {
-    gcry_mac_close(static_cast<gcry_mac_hd_t>(handle_));
+    if (handle_ != nullptr)
+        gcry_mac_close(static_cast<gcry_mac_hd_t>(handle_));
 }
 
 std::array<std::uint8_t, kMacSize> Mac4::compute(std::string_view data, const std::uint32_t *seq)
 {
+    std::array<std::uint8_t, kMacSize> out{};
     auto h = static_cast<gcry_mac_hd_t>(handle_);
+    if (h == nullptr)
+        return out;
     gcry_mac_reset(h);  // keeps the key
     gcry_mac_write(h, data.data(), data.size());
     if (seq != nullptr) {
@@ -156,7 +162,6 @@ std::array<std::uint8_t, kMacSize> Mac4::compute(std::string_view data, const st
     std::uint8_t full[20];
     std::size_t len = sizeof full;
     gcry_mac_read(h, full, &len);
-    std::array<std::uint8_t, kMacSize> out{};
     std::memcpy(out.data(), full, kMacSize);
     return out;
 }
@@ -189,7 +194,7 @@ std::array<std::uint8_t, kMacSize> DirectionCipher::mac(std::string_view ciphert
 DirectionCipher::Opened DirectionCipher::open(std::string_view payload, bool mac_first)
 {
     Opened r;
-    if (payload.size() < kMacSize)
+    if (payload.size() < kMacSize || !usable())
         return r;
     std::string_view mac_bytes = mac_first ? payload.substr(0, kMacSize) : payload.substr(payload.size() - kMacSize);
     std::string_view ciphertext = mac_first ? payload.substr(kMacSize) : payload.substr(0, payload.size() - kMacSize);

@@ -33,6 +33,8 @@ struct SessionKeys {
 };
 
 // `password` is the account secret as bytes (the base64-decoded registration password).
+// Nothing here throws: what libgcrypt refuses (in FIPS mode it refuses RC4) comes back as
+// keys with count 0, or a cipher that is not usable().
 SessionKeys derive_keys(AuthMechanism mechanism, std::string_view password, std::string_view nonce);
 
 // Standard base64 (RFC 4648, '=' padding optional); nullopt when not base64.
@@ -46,6 +48,7 @@ public:
     ~Rc4();
     Rc4(const Rc4 &) = delete;
     Rc4 &operator=(const Rc4 &) = delete;
+    bool ok() const { return handle_ != nullptr; }     // false: libgcrypt refused (nothing is applied)
     void apply(std::uint8_t *data, std::size_t size);  // encrypts = decrypts
 
 private:
@@ -59,6 +62,7 @@ public:
     ~Mac4();
     Mac4(const Mac4 &) = delete;
     Mac4 &operator=(const Mac4 &) = delete;
+    bool ok() const { return handle_ != nullptr; }  // false: libgcrypt refused (MACs are all zero)
     std::array<std::uint8_t, kMacSize> compute(std::string_view data, const std::uint32_t *seq = nullptr);
 
 private:
@@ -87,6 +91,8 @@ public:
     std::string seal_blob(std::string_view plaintext);
 
     std::uint32_t sequence() const { return seq_; }
+    // False when libgcrypt refused a part: nothing opens (every MAC fails).
+    bool usable() const { return mac_->ok() && rc4_->ok(); }
 
 private:
     Opened open(std::string_view payload, bool mac_first);

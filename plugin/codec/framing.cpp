@@ -61,4 +61,17 @@ FrameParse parse_frame(const std::uint8_t *data, std::size_t size, unsigned head
     return r;
 }
 
+FrameStep FrameCursor::next()
+{
+    FrameStep s;
+    s.offset = pos_;
+    const FrameParse f = parse_frame(data_ + pos_, size_ - pos_, header_size_);
+    s.status = f.status;
+    s.header = f.header;
+    s.needed = f.needed;
+    if (f.status != FrameStatus::NeedMore)
+        pos_ += f.header.total_size();
+    return s;
+}
+
 }  // namespace funxmpp

@@ -65,4 +65,38 @@ struct FrameParse {
 // Parses the frame starting at data[0] with a header of `header_size` (Dialect::header_size).
 FrameParse parse_frame(const std::uint8_t *data, std::size_t size, unsigned header_size);
 
+// ---- Frame cursor: one walk over a direction's frames for every consumer ------------------
+
+// One step of the walk: a whole frame, an unusable header, or the bytes of a frame that is
+// not all there yet. Offsets are relative to the start of the walked bytes.
+struct FrameStep {
+    FrameStatus status = FrameStatus::NeedMore;
+    FrameHeader header;
+    std::size_t offset = 0;  // of the frame header
+    std::size_t needed = 0;  // NeedMore: bytes the frame needs from `offset` (header or whole)
+
+    std::size_t payload_offset() const { return offset + header.header_size; }
+};
+
+// Walks the frames of bytes that start on a frame boundary (after the prologue, if any). The
+// cursor only moves past a header it could read (a whole frame, or a malformed one it skips);
+// at a partial frame it stays, and reports NeedMore each time it is asked.
+class FrameCursor {
+public:
+    FrameCursor(const std::uint8_t *data, std::size_t size, unsigned header_size, std::size_t start = 0)
+        : data_(data), size_(size), header_size_(header_size), pos_(start)
+    {
+    }
+    bool at_end() const { return pos_ >= size_; }
+    std::size_t position() const { return pos_; }
+    const std::uint8_t *payload(const FrameStep &s) const { return data_ + s.payload_offset(); }
+    FrameStep next();
+
+private:
+    const std::uint8_t *data_;
+    std::size_t size_;
+    unsigned header_size_;
+    std::size_t pos_;
+};
+
 }  // namespace funxmpp

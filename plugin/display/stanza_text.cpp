@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "codec/attributes.hpp"
 #include "codec/xml.hpp"
 
 namespace funxmpp {
@@ -35,13 +36,14 @@ public:
         if (depth_ != 1 || key.is_jid())
             return;
         std::string_view k = key.str.bytes;
-        if (k == "to" || k == "from") {
+        const AttributeRole role = attribute_role(k);
+        if (role == AttributeRole::Peer) {
             std::string v;
             write_value(v, value, Escape::None);
             peers_.append(" ").append(k).append("=").append(v);
             if (t_.peer.empty())
                 t_.peer = v;
-        } else if (k == "type") {
+        } else if (role == AttributeRole::Type) {
             t_.type.clear();
             write_value(t_.type, value, Escape::None);
         }
@@ -65,39 +67,66 @@ private:
     bool end_ = false;
 };
 
-// Forwards every event to two handlers, so that one decode feeds both texts.
-class Tee final : public DecodeHandler {
+// Forwards every event to the handlers a decode was asked for, so that one decode feeds all.
+class Fanout final : public DecodeHandler {
 public:
-    Tee(DecodeHandler &a, DecodeHandler &b) : a_(a), b_(b) {}
-    void node_begin(const NodeBegin &n) override { a_.node_begin(n), b_.node_begin(n); }
-    void attribute(const Value &k, const Value &v) override { a_.attribute(k, v), b_.attribute(k, v); }
+    void add(DecodeHandler &h) { to_[n_++] = &h; }
+    void node_begin(const NodeBegin &n) override
+    {
+        for (std::size_t i = 0; i < n_; ++i)
+            to_[i]->node_begin(n);
+    }
+    void attribute(const Value &k, const Value &v) override
+    {
+        for (std::size_t i = 0; i < n_; ++i)
+            to_[i]->attribute(k, v);
+    }
     void children_begin(std::uint32_t o, std::uint32_t l, std::uint32_t c) override
     {
-        a_.children_begin(o, l, c), b_.children_begin(o, l, c);
+        for (std::size_t i = 0; i < n_; ++i)
+            to_[i]->children_begin(o, l, c);
     }
-    void data(const Value &v) override { a_.data(v), b_.data(v); }
-    void node_end(std::uint32_t e) override { a_.node_end(e), b_.node_end(e); }
+    void data(const Value &v) override
+    {
+        for (std::size_t i = 0; i < n_; ++i)
+            to_[i]->data(v);
+    }
+    void node_end(std::uint32_t e) override
+    {
+        for (std::size_t i = 0; i < n_; ++i)
+            to_[i]->node_end(e);
+    }
 
 private:
-    DecodeHandler &a_, &b_;
+    DecodeHandler *to_[4] = {};
+    std::size_t n_ = 0;
 };
 
 }  // namespace
 
-StanzaText render_stanza(const Dialect &dialect, const std::uint8_t *data, std::size_t size, bool with_xml)
+StanzaText decode_stanza(const Dialect &dialect, const std::uint8_t *data, std::size_t size, const StanzaWants &wants)
 {
     StanzaText t;
-    XmlWriter xml(t.xml);
     SummaryBuilder summary(t);
-    Tee tee(xml, summary);
-    if (with_xml)
-        t.result = decode_payload(dialect, data, size, tee);
-    else
-        t.result = decode_payload(dialect, data, size, summary);
+    XmlWriter xml(t.xml);
+    LoginStanzaCollector login(t.login);
+    EventRecorder recorder(wants.record != nullptr ? *wants.record : Arena{});
+    Fanout all;
+    all.add(summary);
+    if (wants.xml)
+        all.add(xml);
+    if (wants.login)
+        all.add(login);
+    if (wants.record != nullptr)
+        all.add(recorder);
+    t.result = decode_payload(dialect, data, size, all);
+    if (wants.record != nullptr)
+        t.events = recorder.recording();
     if (t.result.keep_alive)
         t.summary = "keep-alive";
     if (!t.result.ok()) {
         t.xml.clear();  // a stanza that did not decode has no canonical XML
+        t.login = LoginStanza{};
         t.summary = t.tag;
     }
     return t;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Display policy that does not need Wireshark: the canonical XML and the Info-column
-// summary of a stanza, and how an encoded string is described in a tree label.
+// Display policy that does not need Wireshark: one decode of a stanza into its canonical XML,
+// its Info-column summary, its login facts and its recorded events, and how an encoded
+// string is described in a tree label.
 // Kept apart from the glue so that it is unit-tested without tshark.
 #pragma once
 
@@ -9,23 +10,34 @@
 #include <string>
 
 #include "codec/decoder.hpp"
+#include "codec/recording.hpp"
 #include "codec/text.hpp"
 #include "codec/version.hpp"
+#include "session/session.hpp"
 
 namespace funxmpp {
 
+// What a decode is asked for besides the summary.
+struct StanzaWants {
+    bool xml = true;               // the canonical XML (the costly part)
+    bool login = false;            // what a login needs (the first pass follows logins)
+    const Arena *record = nullptr; // keep the events in this arena (a tree is built afterwards)
+};
+
 struct StanzaText {
     DecodeResult result;
-    std::string xml;      // canonical XML; empty for a keep-alive or when decoding failed
+    std::string xml;      // canonical XML; empty for a keep-alive, when not wanted or when decoding failed
     std::string summary;  // e.g. "message to=4915112345678@s.whatsapp.net type=text"
     // The top-level element's tag ("stream:stream" for start and end), its type attribute,
     // and the peer it names (to, else from), for statistics.
     std::string tag, type, peer;
+    LoginStanza login;    // when wanted, and only of a stanza that decoded
+    Recording events;     // when wanted: every event the decode emitted, up to an error
 };
 
-// Decodes one frame payload once, producing both texts (the XML only when `with_xml`: it is
-// the costly part, and a pass that shows no XML does not need it).
-StanzaText render_stanza(const Dialect &dialect, const std::uint8_t *data, std::size_t size, bool with_xml = true);
+// Decodes one frame payload once, into everything the consumers of a frame read.
+StanzaText decode_stanza(const Dialect &dialect, const std::uint8_t *data, std::size_t size,
+                         const StanzaWants &wants = {});
 
 // How a string was encoded, for labels: "token 0x5F", "secondary token 0xEC 0x12 (page 0,
 // index 0x12)", "nibble-packed, 7 bytes", "binary8, 2 bytes", "JID pair", "null".

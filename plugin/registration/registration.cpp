@@ -82,4 +82,19 @@ std::string request_summary(const Endpoint &e, const Parameters &p)
     return s;
 }
 
+std::string answer_summary(const Endpoint &e, const Answer &a)
+{
+    std::string s = e.name + " answer: " + (a.status ? *a.status : std::string("?"));
+    if (a.reason)
+        s += " (" + *a.reason + ")";
+    if (a.pw && a.login)
+        s += ", password of " + *a.login;
+    return s;
+}
+
+bool answer_discloses_password(const Answer &a)
+{
+    return a.pw && a.login && !a.login->empty() && a.status && *a.status == "ok";
+}
+
 }  // namespace funxmpp

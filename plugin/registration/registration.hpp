@@ -33,4 +33,15 @@ const std::string *find_parameter(const Parameters &p, std::string_view name);
 // "exist request +34 600000001".
 std::string request_summary(const Endpoint &e, const Parameters &p);
 
+// A JSON answer's fields that the summary and the password hand-off read (spec 6.3).
+struct Answer {
+    std::optional<std::string> status, reason, login, pw;
+};
+
+// "register answer: ok, password of 34600000001", "code answer: fail (too_recent)".
+std::string answer_summary(const Endpoint &e, const Answer &a);
+
+// Whether the answer hands over the account password of `login` (status ok, with a login).
+bool answer_discloses_password(const Answer &a);
+
 }  // namespace funxmpp

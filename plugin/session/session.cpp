@@ -1,43 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "session/session.hpp"
 
+#include "codec/attributes.hpp"
 #include "codec/decoder.hpp"
 
 namespace funxmpp {
 
-namespace {
+bool may_move_login(std::string_view tag)
+{
+    return tag == "auth" || tag == "response" || tag == "challenge" || tag == "success";
+}
 
-// The top-level stanza's tag, the attributes a login needs, and its data.
-struct StanzaFacts final : DecodeHandler {
-    std::string tag, user, mechanism, content;
-    bool has_data = false;
-    unsigned depth = 0;
+void LoginStanzaCollector::node_begin(const NodeBegin &n)
+{
+    if (depth_++ == 0 && n.tag.str.encoding != Encoding::StreamStart && n.tag.str.encoding != Encoding::StreamEnd)
+        out_.tag = n.tag.text();
+}
 
-    void node_begin(const NodeBegin &n) override
-    {
-        if (depth++ == 0 && n.tag.str.encoding != Encoding::StreamStart && n.tag.str.encoding != Encoding::StreamEnd)
-            tag = n.tag.text();
+void LoginStanzaCollector::attribute(const Value &k, const Value &v)
+{
+    if (depth_ != 1 || k.is_jid())
+        return;
+    switch (attribute_role(k.str.bytes)) {
+    case AttributeRole::LoginUser: out_.user = v.text(); break;
+    case AttributeRole::LoginMechanism: out_.mechanism = v.text(); break;
+    default: break;
     }
-    void attribute(const Value &k, const Value &v) override
-    {
-        if (depth != 1 || k.is_jid())
-            return;
-        if (k.str.bytes == "user")
-            user = v.text();
-        else if (k.str.bytes == "mechanism")
-            mechanism = v.text();
-    }
-    void data(const Value &v) override
-    {
-        if (depth == 1) {
-            content = v.text();
-            has_data = true;
-        }
-    }
-    void node_end(std::uint32_t) override { --depth; }
-};
+}
 
-}  // namespace
+void LoginStanzaCollector::data(const Value &v)
+{
+    if (depth_ == 1) {
+        out_.content = v.text();
+        out_.has_data = true;
+    }
+}
 
 ConnectionSession::ConnectionSession(Version version, CaptureMemory &memory, CredentialLookup lookup)
     : version_(version), dialect_(dialect_for(version)), memory_(memory), lookup_(std::move(lookup)),
@@ -73,8 +70,12 @@ void ConnectionSession::login(LoginReport &r, const std::string &phone, const st
     }
     r.nonce = use_nonce;
     r.keys = derive_keys(*mechanism_, creds->password, use_nonce);
+    auto client = r.keys.count > 0 ? std::make_unique<DirectionCipher>(r.keys, DirectionCipher::Side::Client) : nullptr;
+    if (client == nullptr || !client->usable()) {
+        r.problem = LoginProblem::CryptoRefused;
+        return;
+    }
     r.keys_derived = true;
-    auto client = std::make_unique<DirectionCipher>(r.keys, DirectionCipher::Side::Client);
     DirectionCipher::Opened opened = client->open_blob(blob);
     r.blob_valid = opened.mac_valid && blob_plaintext_matches(opened.plaintext, phone, use_nonce);
     if (!r.blob_valid) {
@@ -87,16 +88,19 @@ void ConnectionSession::login(LoginReport &r, const std::string &phone, const st
 
 LoginReport ConnectionSession::observe(Direction dir, const std::uint8_t *stanza, std::size_t size)
 {
+    LoginStanza facts;
+    if (dialect_ == nullptr || !may_move_login(top_level_tag(*dialect_, stanza, size)))
+        return LoginReport{};
+    LoginStanzaCollector collector(facts);
+    if (!decode_payload(*dialect_, stanza, size, collector).ok())
+        return LoginReport{};
+    return observe(dir, facts);
+}
+
+LoginReport ConnectionSession::observe(Direction dir, const LoginStanza &facts)
+{
     LoginReport r;
-    if (dialect_ == nullptr)
-        return r;
-    // Only these four stanzas move a login on (and only <auth> names the mechanism): a look at
-    // the tag spares decoding every message and receipt of the session.
-    const std::string tag = top_level_tag(*dialect_, stanza, size);
-    if (tag != "auth" && tag != "response" && tag != "challenge" && tag != "success")
-        return r;
-    StanzaFacts facts;
-    if (!decode_payload(*dialect_, stanza, size, facts).ok())
+    if (dialect_ == nullptr || !may_move_login(facts.tag))
         return r;
     if (facts.mechanism == "WAUTH-1")
         mechanism_ = AuthMechanism::Wauth1;

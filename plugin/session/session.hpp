@@ -13,6 +13,7 @@
 #include <string>
 
 #include "codec/crypto.hpp"
+#include "codec/decoder.hpp"
 #include "codec/version.hpp"
 
 namespace funxmpp {
@@ -33,12 +34,38 @@ struct CaptureMemory {
     std::map<std::string, Credentials> registered;  // phone -> password from a registration answer
 };
 
+// What a login needs of a stanza: its top-level tag, the account and mechanism it names, and
+// its data (a nonce or a blob).
+struct LoginStanza {
+    std::string tag, user, mechanism, content;
+    bool has_data = false;
+};
+
+// Only these stanzas move a login on: a look at the tag (top_level_tag) spares decoding the
+// messages and receipts of a session when nothing else reads them.
+bool may_move_login(std::string_view tag);
+
+// Collects a LoginStanza from the decoder's events (one decode may feed it and others).
+class LoginStanzaCollector final : public DecodeHandler {
+public:
+    explicit LoginStanzaCollector(LoginStanza &out) : out_(out) {}
+    void node_begin(const NodeBegin &n) override;
+    void attribute(const Value &key, const Value &value) override;
+    void data(const Value &value) override;
+    void node_end(std::uint32_t) override { --depth_; }
+
+private:
+    LoginStanza &out_;
+    unsigned depth_ = 0;
+};
+
 enum class LoginProblem : std::uint8_t {
     None,
     NoPassword,     // no password for this phone
     NoNonce,        // fast re-login and no earlier <success> nor table nonce
     WrongPassword,  // the blob does not decrypt to phone || nonce
     InvalidEntry,   // the passwords table's entry for this phone is not base64
+    CryptoRefused,  // libgcrypt refused PBKDF2, RC4 or HMAC-SHA1 (e.g. in FIPS mode)
 };
 
 // What a login stanza (<auth> with a blob, <response>) did.
@@ -72,7 +99,9 @@ class ConnectionSession {
 public:
     ConnectionSession(Version version, CaptureMemory &memory, CredentialLookup lookup);
 
-    // A plaintext stanza (frame payload, decompressed): follows the login.
+    // A plaintext stanza, as one decode of it collected it: follows the login.
+    LoginReport observe(Direction dir, const LoginStanza &stanza);
+    // The same from the payload's bytes (frame payload, decompressed), decoded here.
     LoginReport observe(Direction dir, const std::uint8_t *stanza, std::size_t size);
     // An encrypted frame payload (MAC included): decrypts it if this direction has keys.
     DecryptResult decrypt(Direction dir, const std::uint8_t *payload, std::size_t size);

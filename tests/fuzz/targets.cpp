@@ -2,14 +2,19 @@
 #include "targets.hpp"
 
 #include <cstdlib>
+#include <memory>
+#include <vector>
 #include <stdexcept>
 #include <string>
 
 #include "codec/crypto.hpp"
+#include "codec/detect.hpp"
 #include "codec/encoder.hpp"
 #include "codec/framing.hpp"
+#include "codec/recording.hpp"
 #include "codec/text.hpp"
 #include "codec/tree.hpp"
+#include "codec/xml.hpp"
 #include "display/stanza_text.hpp"
 #include "session/session.hpp"
 
@@ -33,15 +38,13 @@ void require(bool condition)
 // Calls `each(payload, size, header)` for every whole frame of `data`.
 template <class F> void for_each_frame(const Dialect &d, const std::uint8_t *data, std::size_t size, F each)
 {
-    std::size_t pos = 0;
-    while (pos < size) {
-        FrameParse f = parse_frame(data + pos, size - pos, d.header_size);
+    for (FrameCursor cursor(data, size, d.header_size); !cursor.at_end();) {
+        const FrameStep f = cursor.next();
         if (f.status == FrameStatus::NeedMore)
             return;
         require(f.header.total_size() >= d.header_size);
         if (f.status == FrameStatus::Frame)
-            each(data + pos + d.header_size, f.header.length, f.header);
-        pos += f.header.total_size();
+            each(cursor.payload(f), f.header.length, f.header);
     }
 }
 
@@ -52,18 +55,22 @@ void framing(const std::uint8_t *data, std::size_t size)
     Prologue p = parse_prologue(data, size);
     require(p.size <= size);
     for (unsigned header : {2u, 3u}) {
-        std::size_t pos = p.size;
-        while (pos < size) {
-            FrameParse f = parse_frame(data + pos, size - pos, header);
-            require(f.needed >= header);
+        std::size_t walked = p.size;
+        for (FrameCursor cursor(data, size, header, p.size); !cursor.at_end();) {
+            const FrameStep f = cursor.next();
+            require(f.offset == walked && f.needed >= header);
             if (f.status == FrameStatus::NeedMore) {
-                require(f.needed > size - pos);
+                require(f.needed > size - f.offset && cursor.position() == f.offset);
                 break;
             }
-            require(f.header.length <= kMaxFrameLength && f.header.total_size() <= size - pos);
-            pos += f.header.total_size();
+            require(f.header.length <= kMaxFrameLength && f.header.total_size() <= size - f.offset);
+            walked += f.header.total_size();
+            require(cursor.position() == walked);
         }
+        // Detection never reads past the bytes it is given, whatever they are.
+        plausible_frames(data, size, *dialect_for(header == 2 ? Version{1, 1} : Version{1, 5}));
     }
+    classify_stream_start(data, size, *dialect_for(Version{1, 5}));
 }
 
 void decoder(const std::uint8_t *data, std::size_t size)
@@ -72,9 +79,26 @@ void decoder(const std::uint8_t *data, std::size_t size)
         return;
     const Dialect &d = pick_dialect(data[0]);
     for_each_frame(d, data + 1, size - 1, [&](const std::uint8_t *payload, std::size_t n, const FrameHeader &) {
-        StanzaText text = render_stanza(d, payload, n);
+        // One decode with every consumer: the recording replays to the same XML.
+        std::vector<std::unique_ptr<char[]>> blocks;
+        const Arena arena{[](void *self, std::size_t k) -> void * {
+                              auto &b = *static_cast<std::vector<std::unique_ptr<char[]>> *>(self);
+                              b.push_back(std::make_unique<char[]>(k));
+                              return b.back().get();
+                          },
+                          &blocks};
+        StanzaWants wants;
+        wants.login = true;
+        wants.record = &arena;
+        StanzaText text = decode_stanza(d, payload, n, wants);
         require(text.result.ok() || text.result.error.offset <= n);
         require(is_text(text.xml));
+        if (text.result.ok()) {
+            std::string again;
+            XmlWriter writer(again);
+            replay(text.events, writer);
+            require(again == text.xml);
+        }
         Node tree;
         DecodeResult r = decode_tree(d, payload, n, tree);
         require(r.ok() == text.result.ok());

@@ -23,15 +23,13 @@ std::vector<std::string> decode_stream(const std::vector<std::uint8_t> &in)
     EXPECT_EQ(p.kind, StreamKind::FunXmpp);
     const Dialect &d = *dialect_for(p.version);
     std::vector<std::string> out;
-    std::size_t pos = p.size;
-    while (pos < in.size()) {
-        FrameParse f = parse_frame(in.data() + pos, in.size() - pos, d.header_size);
+    for (FrameCursor cursor(in.data(), in.size(), d.header_size, p.size); !cursor.at_end();) {
+        const FrameStep f = cursor.next();
         EXPECT_EQ(f.status, FrameStatus::Frame);
         if (f.status != FrameStatus::Frame)
             break;
-        out.push_back(xml_of(d, std::vector<std::uint8_t>(in.begin() + pos + f.header.header_size,
-                                                          in.begin() + pos + f.header.total_size())));
-        pos += f.header.total_size();
+        const std::uint8_t *payload = cursor.payload(f);
+        out.push_back(xml_of(d, std::vector<std::uint8_t>(payload, payload + f.header.length)));
     }
     return out;
 }

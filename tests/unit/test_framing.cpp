@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <gtest/gtest.h>
 
+#include "codec/detect.hpp"
 #include "codec/framing.hpp"
 #include "helpers.hpp"
 
@@ -101,6 +102,92 @@ TEST(Frame, ZeroLengthIsMalformedButSkippable)
     EXPECT_EQ(f.header.total_size(), 3u);
     f = parse_frame(b.data() + 3, b.size() - 3, 3);
     EXPECT_EQ(f.status, FrameStatus::Frame);
+}
+
+TEST(FrameCursor, WalksFramesWithOffsetsAndStopsAtAPartialOne)
+{
+    // prologue, a frame of 2, a zero-length frame, a frame of 1, then 2 of a frame of 5.
+    auto b = hex("57 41 01 05  00 00 02 f8 01  00 00 00  00 00 01 00  00 00 05 f8 01");
+    FrameCursor c(b.data(), b.size(), 3, 4);
+    FrameStep s = c.next();
+    ASSERT_EQ(s.status, FrameStatus::Frame);
+    EXPECT_EQ(s.offset, 4u);
+    EXPECT_EQ(s.payload_offset(), 7u);
+    EXPECT_EQ(c.payload(s), b.data() + 7);
+    s = c.next();
+    EXPECT_EQ(s.status, FrameStatus::Malformed);
+    EXPECT_EQ(s.offset, 9u);
+    s = c.next();
+    EXPECT_EQ(s.status, FrameStatus::Frame);
+    EXPECT_EQ(s.offset, 12u);
+    EXPECT_EQ(s.header.length, 1u);
+    EXPECT_FALSE(c.at_end());
+    for (int again = 0; again < 2; ++again) {  // a partial frame: the cursor stays
+        s = c.next();
+        EXPECT_EQ(s.status, FrameStatus::NeedMore);
+        EXPECT_EQ(s.offset, 16u);
+        EXPECT_EQ(s.needed, 8u);
+        EXPECT_EQ(c.position(), 16u);
+    }
+}
+
+TEST(FrameCursor, PartialHeaderNeedsTheHeader)
+{
+    auto b = hex("00 00 01 00 00 00");
+    FrameCursor c(b.data(), b.size(), 3);
+    EXPECT_EQ(c.next().status, FrameStatus::Frame);
+    FrameStep s = c.next();
+    EXPECT_EQ(s.status, FrameStatus::NeedMore);
+    EXPECT_EQ(s.needed, 3u);
+    FrameCursor empty(b.data(), 0, 3);
+    EXPECT_TRUE(empty.at_end());
+}
+
+StreamStart classify(const std::string &h)
+{
+    auto b = hex(h);
+    return classify_stream_start(b.data(), b.size(), *dialect_for(Version{1, 5}));
+}
+
+TEST(Detect, PrologueFollowedByFramesIsClaimed)
+{
+    StreamStart s = classify("57 41 01 06 00 00 05 f8 03 01 a0 8a");
+    EXPECT_EQ(s.claim, StreamClaim::Prologue);
+    EXPECT_EQ(s.version, (Version{1, 6}));
+    EXPECT_EQ(classify("57 41 01 05").claim, StreamClaim::Prologue);  // the prologue alone
+    // A prologue followed by something that is no frame: not FunXMPP.
+    EXPECT_EQ(classify("57 41 01 05 47 45 54 20").claim, StreamClaim::No);
+}
+
+TEST(Detect, SuccessorNeedMoreTlsAndMidStream)
+{
+    EXPECT_EQ(classify("57 41 05 02 00 00 20").claim, StreamClaim::Successor);
+    EXPECT_EQ(classify("45 44 00 01 00 00 04").claim, StreamClaim::Successor);
+    EXPECT_EQ(classify("57 41 01 03").claim, StreamClaim::Successor);  // 1.3: no client used it
+    EXPECT_EQ(classify("57 41").claim, StreamClaim::NeedMore);
+    EXPECT_EQ(classify("57").claim, StreamClaim::NeedMore);
+    // TLS application data reads as a plausible WA 1.2 frame header, but is TLS.
+    EXPECT_EQ(classify("17 03 03 00 20").claim, StreamClaim::No);
+    auto tls = hex("16 03 01 02 00");
+    EXPECT_TRUE(looks_like_tls_record(tls.data(), tls.size()));
+    StreamStart mid = classify("00 00 02 f8 01 80 00 04 aa bb cc dd 00 00 01 00");
+    EXPECT_EQ(mid.claim, StreamClaim::MidStream);
+    EXPECT_EQ(mid.version, (Version{1, 5}));
+    EXPECT_EQ(classify("00 00 02 41 42").claim, StreamClaim::No);  // not a node
+    EXPECT_EQ(classify("20 00 02 f8 01").claim, StreamClaim::No);  // reserved flag
+    EXPECT_EQ(classify("00 00 00 f8 01").claim, StreamClaim::No);  // zero length
+    EXPECT_EQ(classify("").claim, StreamClaim::NeedMore);
+}
+
+TEST(Detect, PlausibleFramesJudgeAFrameCutByTheSegment)
+{
+    auto b = hex("00 00 02 f8 01 00 01 00 f8");  // the second frame goes on later
+    EXPECT_TRUE(plausible_frames(b.data(), b.size(), *dialect_for(Version{1, 5})));
+    auto c = hex("00 00");  // not even one header
+    EXPECT_FALSE(plausible_frames(c.data(), c.size(), *dialect_for(Version{1, 5})));
+    auto wa12 = hex("10 00 02 aa bb");  // the client-encrypted flag is WA 1.2's only
+    EXPECT_TRUE(plausible_frames(wa12.data(), wa12.size(), *dialect_for(Version{1, 2})));
+    EXPECT_FALSE(plausible_frames(wa12.data(), wa12.size(), *dialect_for(Version{1, 5})));
 }
 
 }  // namespace

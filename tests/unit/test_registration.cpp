@@ -44,4 +44,27 @@ TEST(Registration, Summaries)
     EXPECT_EQ(summary("/v2/exist"), "exist request");
 }
 
+TEST(Registration, AnswerSummariesAndPasswordHandOff)
+{
+    const Endpoint code = *registration_endpoint("/v2/code"), reg = *registration_endpoint("/v2/register");
+    Answer sent;
+    sent.status = "sent";
+    EXPECT_EQ(answer_summary(code, sent), "code answer: sent");
+    EXPECT_FALSE(answer_discloses_password(sent));
+    Answer failed;
+    failed.status = "fail";
+    failed.reason = "too_recent";
+    EXPECT_EQ(answer_summary(code, failed), "code answer: fail (too_recent)");
+    Answer ok;
+    ok.status = "ok";
+    ok.login = "34600000001";
+    ok.pw = "AQIDBAUGBwgJCgsMDQ4PEBESExQ=";
+    EXPECT_EQ(answer_summary(reg, ok), "register answer: ok, password of 34600000001");
+    EXPECT_TRUE(answer_discloses_password(ok));
+    Answer odd = ok;
+    odd.status = "fail";  // a password in a failed answer is shown, never used
+    EXPECT_FALSE(answer_discloses_password(odd));
+    EXPECT_EQ(answer_summary(reg, Answer{}), "register answer: ?");
+}
+
 }  // namespace

@@ -285,6 +285,8 @@ void Session::queue_login(int line, const std::string &rest)
     SessionKeys keys = derive_keys(*mechanism, *password, *nonce);
     cipher_[0] = std::make_unique<DirectionCipher>(keys, DirectionCipher::Side::Client);
     cipher_[1] = std::make_unique<DirectionCipher>(keys, DirectionCipher::Side::Server);
+    if (keys.count == 0 || !cipher_[0]->usable() || !cipher_[1]->usable())
+        fail(line, "libgcrypt refused the session's crypto");
     std::string blob = cipher_[0]->seal_blob(phone + *nonce + std::to_string(time));
     Node n = kind == "response" ? Node::element("response").attr("xmlns", "urn:ietf:params:xml:ns:xmpp-sasl")
                                 : Node::element("auth")

@@ -148,31 +148,27 @@ public:
     bool frames(const std::vector<std::uint8_t> &in, std::size_t pos)
     {
         bool ok = true;
-        while (pos < in.size()) {
-            FrameParse f = parse_frame(in.data() + pos, in.size() - pos, dialect_.header_size);
+        for (FrameCursor cursor(in.data(), in.size(), dialect_.header_size, pos); !cursor.at_end();) {
+            const FrameStep f = cursor.next();
             const FrameHeader &h = f.header;
+            std::fflush(stdout);
             if (f.status == FrameStatus::NeedMore) {
-                std::fflush(stdout);
-                std::fprintf(stderr, "offset %zu: truncated frame: needs %zu bytes, %zu left\n", pos, f.needed,
-                             in.size() - pos);
+                std::fprintf(stderr, "offset %zu: truncated frame: needs %zu bytes, %zu left\n", f.offset, f.needed,
+                             in.size() - f.offset);
                 return false;
             }
             if (f.status == FrameStatus::Malformed) {
-                std::fflush(stdout);
-                std::fprintf(stderr, "offset %zu: frame of length 0\n", pos);
+                std::fprintf(stderr, "offset %zu: frame of length 0\n", f.offset);
                 ok = false;
             } else if (h.encrypted()) {
-                std::fflush(stdout);
-                std::fprintf(stderr, "offset %zu: encrypted frame (flags 0x%x), %u bytes: not decoded\n", pos,
+                std::fprintf(stderr, "offset %zu: encrypted frame (flags 0x%x), %u bytes: not decoded\n", f.offset,
                              h.flags, h.length);
             } else if (h.compressed()) {
-                std::fflush(stdout);
-                std::fprintf(stderr, "offset %zu: compressed frame (flags 0x%x), %u bytes: not decoded\n", pos,
+                std::fprintf(stderr, "offset %zu: compressed frame (flags 0x%x), %u bytes: not decoded\n", f.offset,
                              h.flags, h.length);
             } else {
-                ok &= payload(in.data() + pos + h.header_size, h.length, pos + h.header_size);
+                ok &= payload(cursor.payload(f), h.length, f.payload_offset());
             }
-            pos += h.total_size();
         }
         return ok;
     }
