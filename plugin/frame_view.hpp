@@ -20,6 +20,7 @@ struct PacketContext {
     StreamPosition position;  // of the PDU about to be dissected (set by get_pdu_len): the key of
                               // what the first pass kept about it
     bool pdu_is_prologue;     // set by get_pdu_len for the PDU about to be dissected
+    bool columns_taken;       // a PDU of this call set the Protocol and Info columns
 };
 
 void add_version_item(proto_tree *tree, tvbuff_t *tvb, const Dialect &d);

@@ -115,6 +115,13 @@ int dissect_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, void *dat
     auto *ctx = static_cast<PacketContext *>(data);
     DirectionState &dir = ctx->st->dir[ctx->dir];
     const Dialect &d = *ctx->st->dialect;
+    // The columns are ours once a PDU shows here: a segment that only begins a frame keeps
+    // TCP's (as every later pass shows it, when TCP no longer calls us for it).
+    if (!ctx->columns_taken) {
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "FunXMPP");
+        col_clear(pinfo->cinfo, COL_INFO);
+        ctx->columns_taken = true;
+    }
     proto_item *top = proto_tree_add_item(parent, fields.proto, tvb, 0, -1, ENC_NA);
     proto_tree *tree = proto_item_add_subtree(top, fields.ett_funxmpp);
     proto_item_append_text(top, ", %s", ctx->dir == kClientToServer ? "Client to server" : "Server to client");
@@ -199,9 +206,7 @@ int dissect_funxmpp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     if (st->rejected)
         return 0;
 
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "FunXMPP");
-    col_clear(pinfo->cinfo, COL_INFO);
-    PacketContext ctx{st, direction(st, pinfo, pref_ports), stream_base(data), 0, false};
+    PacketContext ctx{st, direction(st, pinfo, pref_ports), stream_base(data), 0, false, false};
     tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, kMinimumPduBytes, get_pdu_len, dissect_pdu, &ctx);
     return static_cast<int>(tvb_captured_length(tvb));
 }

@@ -321,15 +321,16 @@ void show_answer(packet_info *pinfo, proto_tree *wt, const Location &at, const W
 
 int dissect_wareg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
 {
-    if (tree == nullptr)
-        return 0;
     WaregRecord *r = record_of(pinfo->num);
     if (r == nullptr) {
-        r = learn(pinfo, tree);
+        r = tree != nullptr ? learn(pinfo, tree) : nullptr;  // HTTP's fields are read from the tree
         if (r == nullptr)
             return 0;
         wmem_map_insert(records, GUINT_TO_POINTER(pinfo->num), r);
     }
+    set_columns(pinfo, r->summary);  // also in passes without a tree (the packet list alone)
+    if (tree == nullptr)
+        return 0;
     const Location at = location_of(tvb, tree, r->answer ? wf.http_body : wf.http_uri);
     proto_item *ti = proto_tree_add_item(tree, wf.proto, at.tvb, at.start, at.length, ENC_NA);
     proto_item_append_text(ti, ", %s", r->summary);
@@ -339,7 +340,6 @@ int dissect_wareg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
         show_answer(pinfo, wt, at, *r);
     else
         show_request(wt, at, *r);
-    set_columns(pinfo, r->summary);
     return 0;
 }
 
