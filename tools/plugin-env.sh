@@ -23,12 +23,24 @@ stage() {
     cp "$1" "$dest" && chmod 644 "$dest" && echo "$dest"
 }
 
+# A plugin built with -DFUNXMPP_SANITIZE=ON loads into Debian's tshark with the sanitizer
+# runtimes preloaded (FUNXMPP_SANITIZER_PRELOAD: their paths, set by the sanitizer build's
+# tests). Any report aborts tshark. Leaks are not checked (tshark itself frees little at
+# exit), and extcap helpers are not run (they would start with the runtimes preloaded).
+sanitizer_env=()
+if [ -n "${FUNXMPP_SANITIZER_PRELOAD:-}" ]; then
+    mkdir -p "$WORK/extcap"
+    sanitizer_env=(LD_PRELOAD="$FUNXMPP_SANITIZER_PRELOAD" WIRESHARK_EXTCAP_DIR="$WORK/extcap"
+        ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:verify_asan_link_order=0
+        UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1)
+fi
+
 run_as_user() {
     if [ "$(id -u)" = 0 ]; then
         (cd "$WORK" && setpriv --reuid=65534 --regid=65534 --clear-groups \
-            env HOME="$WORK/home" WIRESHARK_PLUGIN_DIR="$WORK/plugins" "$@")
+            env HOME="$WORK/home" WIRESHARK_PLUGIN_DIR="$WORK/plugins" ${sanitizer_env[@]+"${sanitizer_env[@]}"} "$@")
     else
-        (cd "$WORK" && env HOME="$WORK/home" WIRESHARK_PLUGIN_DIR="$WORK/plugins" "$@")
+        (cd "$WORK" && env HOME="$WORK/home" WIRESHARK_PLUGIN_DIR="$WORK/plugins" ${sanitizer_env[@]+"${sanitizer_env[@]}"} "$@")
     fi
 }
 

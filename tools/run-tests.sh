@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Builds everything and runs every test with ctest: unit, CLI and tshark tests (with the
-# mutation loop and valgrind) in build/, then the unit and CLI tests again in an ASan+UBSan
-# build (build-asan/; the plugin is left out there: Debian's tshark is not sanitized).
+# mutation loop and valgrind) in build/, then the unit, CLI and tshark tests again in an
+# ASan+UBSan build (build-asan/): the sanitized plugin runs inside Debian's tshark with the
+# sanitizer runtimes preloaded (tools/plugin-env.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
