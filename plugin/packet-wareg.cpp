@@ -82,9 +82,14 @@ field_info *first_field(proto_tree *tree, int hf)
     if (hf < 0)
         return nullptr;
     GPtrArray *a = proto_get_finfo_ptr_array(tree, hf);
-    if ((a == nullptr || a->len == 0) && PTREE_DATA(tree)->visible)
-        a = proto_find_first_finfo(tree, hf);  // the packet scope's array of at most one
-    return a != nullptr && a->len > 0 ? static_cast<field_info *>(g_ptr_array_index(a, 0)) : nullptr;
+    if (a != nullptr && a->len > 0)
+        return static_cast<field_info *>(g_ptr_array_index(a, 0));
+    if (!PTREE_DATA(tree)->visible)
+        return nullptr;
+    GPtrArray *found = proto_find_first_finfo(tree, hf);  // a new array of at most one: ours to free
+    field_info *fi = found->len > 0 ? static_cast<field_info *>(g_ptr_array_index(found, 0)) : nullptr;
+    g_ptr_array_free(found, TRUE);
+    return fi;
 }
 
 // An HTTP field as text. The body (http.file_data) is a string up to 4.0 and bytes since 4.2,
