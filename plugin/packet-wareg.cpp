@@ -265,7 +265,7 @@ void set_columns(packet_info *pinfo, const char *summary)
     col_add_str(pinfo->cinfo, COL_INFO, summary);
 }
 
-void show_request(proto_tree *wt, const Location &at, const WaregRecord &r)
+void show_request(packet_info *pinfo, proto_tree *wt, const Location &at, const WaregRecord &r)
 {
     struct Named {
         const char *name;
@@ -290,7 +290,7 @@ void show_request(proto_tree *wt, const Location &at, const WaregRecord &r)
             proto_tree_add_string(wt, hf, at.tvb, at.start, at.length, p.value);
         else
             proto_tree_add_string_format_value(wt, wf.param, at.tvb, at.start, at.length,
-                                               wmem_strdup_printf(wmem_packet_scope(), "%s=%s", p.name, p.value),
+                                               wmem_strdup_printf(pinfo->pool, "%s=%s", p.name, p.value),
                                                "%s = %s", p.name, p.value);
     }
     if (r.phone != nullptr)
@@ -344,7 +344,7 @@ int dissect_wareg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
     if (r->answer)
         show_answer(pinfo, wt, at, *r);
     else
-        show_request(wt, at, *r);
+        show_request(pinfo, wt, at, *r);
     return 0;
 }
 
