@@ -41,23 +41,26 @@ check "$name: two-pass XML equals one-pass" same "$WORK/xml.1pass" "$WORK/xml.2p
 
 # Same answer on every visit: one pass, two passes (-2, as the GUI re-dissects), and two passes
 # showing only the later packets (-Y frame.number > half) give every packet the same stanzas,
-# registration fields, expert items and Info column. (wareg.answer_in, a link forward, is
-# known only once the answer has been seen, as HTTP's own http.response_in.)
-visit_view() {  # extra tshark options...
-    run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -T fields -E occurrence=a -E "aggregator=$sep" \
+# registration fields, expert items, and Info column where ours. (Links forward are known
+# only once their target has been seen: wareg.answer_in, as HTTP's own http.response_in, and
+# since 4.4 TCP's "[TCP PDU reassembled in N]" on the segments before a frame's last.)
+visit_view() {  # display filter, extra tshark options...
+    local filter=$1
+    shift
+    run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -Y "$filter" -T fields -E occurrence=a -E "aggregator=$sep" \
         -e frame.number -e funxmpp.xml -e funxmpp.tag -e funxmpp.mac.valid -e wareg.endpoint -e wareg.phone \
         -e wareg.status -e wareg.reason -e wareg.pw_used_for -e wareg.request_in -e wareg.param \
         -e _ws.expert.message 2>/dev/null
-    info_column -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" 2>/dev/null
+    info_column -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -Y "($filter) && (funxmpp || wareg)" 2>/dev/null
 }
 packets=$(run_tshark -r "$pcap" -T fields -e frame.number 2>/dev/null | wc -l)
 half=$((packets / 2))
 later() { awk -F '\t' -v h="$half" '$1 > h'; }
-visit_view >"$WORK/visit.1pass"
-visit_view -2 >"$WORK/visit.2pass"
+visit_view frame >"$WORK/visit.1pass"
+visit_view frame -2 >"$WORK/visit.2pass"
 check "$name: one pass and two passes show the same" same "$WORK/visit.1pass" "$WORK/visit.2pass"
 later <"$WORK/visit.1pass" >"$WORK/visit.later.want"
-visit_view -2 -Y "frame.number > $half" >"$WORK/visit.later"
+visit_view "frame.number > $half" -2 >"$WORK/visit.later"
 check "$name: two passes showing packets after $half show them the same" same "$WORK/visit.later.want" "$WORK/visit.later"
 
 tree_lines >"$WORK/tree.1pass"
