@@ -23,6 +23,10 @@ const char *encoding_name(Encoding e)
     case Encoding::Nibble: return "nibble-packed";
     case Encoding::Hex: return "hex-packed";
     case Encoding::Jid: return "JID pair";
+    case Encoding::AdJid: return "AD JID";
+    case Encoding::FbJid: return "FB JID";
+    case Encoding::InteropJid: return "interop JID";
+    case Encoding::Implied: return "implied by the domain byte";
     }
     return "?";
 }
@@ -31,11 +35,8 @@ std::string Value::text() const
 {
     if (!is_jid())
         return std::string(str.bytes);
-    if (user.encoding == Encoding::Null)
-        return std::string(server.bytes);
     std::string t;
-    t.reserve(user.bytes.size() + 1 + server.bytes.size());
-    t.append(user.bytes).append(1, '@').append(server.bytes);
+    jid_pieces(*this, [&](std::string_view piece, bool) { t.append(piece); });
     return t;
 }
 
@@ -97,6 +98,9 @@ constexpr std::uint8_t kLeadStreamStart = 0x01;
 constexpr std::uint8_t kLeadStreamEnd = 0x02;
 constexpr std::uint8_t kLeadPage0 = 0xEC;
 constexpr std::uint8_t kLeadPage3 = 0xEF;
+constexpr std::uint8_t kLeadInteropJid = 0xF5;  // MD only
+constexpr std::uint8_t kLeadFbJid = 0xF6;       // MD only
+constexpr std::uint8_t kLeadAdJid = 0xF7;       // MD only
 constexpr std::uint8_t kLeadList8 = 0xF8;
 constexpr std::uint8_t kLeadList16 = 0xF9;
 constexpr std::uint8_t kLeadJid = 0xFA;
@@ -139,6 +143,11 @@ private:
 
     bool list_size(std::uint32_t &n);
     bool value(Value &v, unsigned slot);
+    bool md_jid(Value &v, std::uint8_t lead, unsigned slot);
+    bool is_jid_lead(std::uint8_t lead) const
+    {
+        return lead == kLeadJid || (dialect_.md_jids && lead >= kLeadInteropJid && lead <= kLeadAdJid);
+    }
     bool string(StringValue &s, unsigned slot);
     bool string_after_lead(StringValue &s, std::uint8_t lead, std::size_t start, unsigned slot);
     bool binary(StringValue &s, Encoding e, std::uint32_t n);
@@ -188,16 +197,67 @@ bool NodeDecoder::value(Value &v, unsigned slot)
     std::uint8_t lead;
     if (!r_.u8(lead))
         return truncated();
-    if (lead != kLeadJid)
+    if (!is_jid_lead(lead))
         return string_after_lead(v.str, lead, start, slot);
     v.str = StringValue{};
     v.str.encoding = Encoding::Jid;
     v.str.offset = static_cast<std::uint32_t>(start);
     v.str.lead = lead;
-    if (!string(v.user, slot + 1) || !string(v.server, slot + 2))
+    if (lead != kLeadJid) {
+        if (!md_jid(v, lead, slot))
+            return false;
+    } else if (!string(v.user, slot + 1) || !string(v.server, slot + 2)) {
         return false;
+    }
     v.str.length = static_cast<std::uint32_t>(r_.offset() - start);
     return true;
+}
+
+// The successor's JID forms (SUCCESSOR 1.5), after their lead byte.
+bool NodeDecoder::md_jid(Value &v, std::uint8_t lead, unsigned slot)
+{
+    std::uint16_t u16 = 0;
+    switch (lead) {
+    case kLeadAdJid: {
+        v.str.encoding = Encoding::AdJid;
+        std::uint8_t domain, device;
+        if (!r_.u8(domain) || !r_.u8(device))
+            return truncated();
+        v.device = device;
+        if (!string(v.user, slot + 1))
+            return false;
+        static constexpr std::string_view kServers[] = {"s.whatsapp.net", "lid", "hosted", "hosted.lid"};
+        const int server = domain == 0 ? 0 : domain == 1 ? 1 : domain == 128 ? 2 : domain == 129 ? 3 : -1;
+        if (server < 0)
+            v.agent = domain;  // no server of its own: an agent of s.whatsapp.net
+        v.server = StringValue{};
+        v.server.encoding = Encoding::Implied;
+        v.server.offset = v.str.offset + 1;  // the domain byte
+        v.server.length = 1;
+        v.server.lead = domain;
+        v.server.bytes = kServers[server < 0 ? 0 : server];
+        return true;
+    }
+    case kLeadFbJid:
+        v.str.encoding = Encoding::FbJid;
+        if (!string(v.user, slot + 1))
+            return false;
+        if (!r_.u16(u16))
+            return truncated();
+        v.device = u16;
+        return string(v.server, slot + 2);
+    default:  // kLeadInteropJid
+        v.str.encoding = Encoding::InteropJid;
+        if (!string(v.user, slot + 1))
+            return false;
+        if (!r_.u16(u16))
+            return truncated();
+        v.device = u16;
+        if (!r_.u16(u16))
+            return truncated();
+        v.integrator = u16;
+        return string(v.server, slot + 2);
+    }
 }
 
 bool NodeDecoder::string(StringValue &s, unsigned slot)
@@ -206,7 +266,7 @@ bool NodeDecoder::string(StringValue &s, unsigned slot)
     std::uint8_t lead;
     if (!r_.u8(lead))
         return truncated();
-    if (lead == kLeadJid)
+    if (is_jid_lead(lead))
         return fail(DecodeErrorKind::NestedJid, start, lead);
     return string_after_lead(s, lead, start, slot);
 }
@@ -337,11 +397,11 @@ bool NodeDecoder::node_head(NodeBegin &nb, unsigned depth)
         return fail(DecodeErrorKind::EmptyNode, nb.offset);
     nb.header_length = static_cast<std::uint32_t>(r_.offset() - nb.offset);
 
-    // Tag: the reserved bytes 0x01/0x02 are valid here and only here.
+    // Tag: in FunXMPP the reserved bytes 0x01/0x02 are valid here and only here.
     std::uint8_t lead;
     if (!r_.peek(lead))
         return truncated();
-    if (lead == kLeadStreamStart || lead == kLeadStreamEnd) {
+    if (dialect_.stream_tags && (lead == kLeadStreamStart || lead == kLeadStreamEnd)) {
         r_.u8(lead);
         nb.tag.str.encoding = lead == kLeadStreamStart ? Encoding::StreamStart : Encoding::StreamEnd;
         nb.tag.str.offset = static_cast<std::uint32_t>(r_.offset() - 1);
@@ -404,7 +464,7 @@ DecodeResult decode_payload(const Dialect &dialect, const std::uint8_t *data, st
 {
     DecodeResult result;
     result.error.version = dialect.version;
-    if (size == 1 && data[0] == kLeadNull) {
+    if (dialect.stream_tags && size == 1 && data[0] == kLeadNull) {
         result.keep_alive = true;
         return result;
     }

@@ -29,6 +29,11 @@ enum class Encoding : std::uint8_t {
     Nibble,          // 0xFF
     Hex,             // 0xFB
     Jid,             // 0xFA user server
+    // The successor's (MD) JID forms (SUCCESSOR 1.5) and the server an AD_JID implies.
+    AdJid,           // 0xF7 domain device user
+    FbJid,           // 0xF6 user device(u16) server
+    InteropJid,      // 0xF5 user device(u16) integrator(u16) server
+    Implied,         // no bytes: the server named by an AD_JID's domain byte
 };
 
 const char *encoding_name(Encoding e);
@@ -45,15 +50,58 @@ struct StringValue {
     std::string_view bytes;     // decoded content (empty for Null, StreamStart, StreamEnd, Jid)
 };
 
-// A string slot's value: a plain string, or a JID pair made of two strings.
+// A string slot's value: a plain string, or a JID made of two strings (and, in the MD forms,
+// numbers).
 struct Value {
-    StringValue str;            // for a JID: encoding Jid, offset/length of the whole pair
+    StringValue str;            // for a JID: encoding Jid/AdJid/FbJid/InteropJid, offset/length of all of it
     StringValue user, server;   // JID parts (user.encoding Null = no user part)
+    std::uint16_t device = 0;      // AD_JID, FB_JID, INTEROP_JID
+    std::uint16_t integrator = 0;  // INTEROP_JID
+    std::uint8_t agent = 0;        // AD_JID: a domain byte that names no server (0 otherwise)
 
-    bool is_jid() const { return str.encoding == Encoding::Jid; }
-    // The text a user reads: bytes, or "user@server" / "server" for a JID.
+    bool is_jid() const
+    {
+        return str.encoding == Encoding::Jid || str.encoding == Encoding::AdJid || str.encoding == Encoding::FbJid ||
+               str.encoding == Encoding::InteropJid;
+    }
+    // The text a user reads: bytes, or the JID's text form (jid_pieces).
     std::string text() const;
 };
+
+// The pieces of a JID's text form, in order: `emit(piece, is_part)`, is_part for the user
+// and server strings, false for separators and numbers (DESIGN 2.2, 2.7):
+//   JID_PAIR     user@server, or server alone when the user is null
+//   AD_JID       user[.agent][:device]@server (":device" left out when 0)
+//   FB_JID       user:device@server
+//   INTEROP_JID  integrator-user:device@server
+template <class Emit> void jid_pieces(const Value &v, Emit emit)
+{
+    char number[8];
+    auto num = [&](unsigned n) {
+        char *end = number + sizeof number, *p = end;
+        do
+            *--p = static_cast<char>('0' + n % 10);
+        while ((n /= 10) != 0);
+        emit(std::string_view(p, static_cast<std::size_t>(end - p)), false);
+    };
+    if (v.str.encoding == Encoding::InteropJid) {
+        num(v.integrator);
+        emit("-", false);
+    }
+    if (v.user.encoding != Encoding::Null || v.str.encoding != Encoding::Jid) {
+        emit(v.user.bytes, true);
+        if (v.str.encoding == Encoding::AdJid && v.agent != 0) {
+            emit(".", false);
+            num(v.agent);
+        }
+        if (v.str.encoding != Encoding::Jid && (v.device != 0 || v.str.encoding != Encoding::AdJid)) {
+            emit(":", false);
+            num(v.device);
+        }
+        emit("@", false);
+    }
+    emit(v.server.bytes, true);
+}
 
 struct NodeBegin {
     std::uint32_t offset = 0;         // of the node's list header

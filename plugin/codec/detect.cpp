@@ -6,7 +6,7 @@ namespace funxmpp {
 bool plausible_frames(const std::uint8_t *data, std::size_t size, const Dialect &d)
 {
     bool any = false;
-    for (FrameCursor cursor(data, size, d.header_size); !cursor.at_end();) {
+    for (FrameCursor cursor(data, size, d); !cursor.at_end();) {
         const FrameStep s = cursor.next();
         if (s.status == FrameStatus::NeedMore && s.needed == d.header_size)
             break;  // a header cut short: nothing more to judge

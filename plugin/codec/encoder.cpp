@@ -64,6 +64,12 @@ private:
     void list_header(std::size_t n);
     void string(std::string_view s, Role role);
     bool try_pack(std::string_view s);
+    bool md_jid(std::string_view user, std::string_view server);
+    void u16(unsigned v)
+    {
+        u8(v >> 8);
+        u8(v);
+    }
     void bytes(std::string_view s);
 
     const Dialect &d_;
@@ -152,6 +158,74 @@ bool Writer::try_pack(std::string_view s)
     return true;
 }
 
+// A decimal number of at most `max`, or -1.
+long number(std::string_view s, long max)
+{
+    if (s.empty() || s.size() > 5)
+        return -1;
+    long n = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9')
+            return -1;
+        n = n * 10 + (c - '0');
+    }
+    return n <= max ? n : -1;
+}
+
+// The successor's JID forms, as whatsmeow and Baileys write them (SUCCESSOR 1.5):
+// user[.agent]:device@(s.whatsapp.net|lid) or any user@hosted[.lid] as AD_JID,
+// user:device@msgr as FB_JID, integrator-user:device@interop as INTEROP_JID. False: a JID pair.
+bool Writer::md_jid(std::string_view user, std::string_view server)
+{
+    long device = -1;
+    if (std::size_t colon = user.rfind(':'); colon != std::string_view::npos) {
+        device = number(user.substr(colon + 1), 0xFFFF);
+        if (device >= 0)
+            user = user.substr(0, colon);
+    }
+    if (server == "msgr" && device >= 0) {
+        u8(0xF6);
+        string(user, Role::JidUser);
+        u16(static_cast<unsigned>(device));
+        string(server, Role::JidServer);
+        return true;
+    }
+    if (server == "interop" && device >= 0) {
+        const std::size_t dash = user.find('-');
+        const long integrator = dash == std::string_view::npos ? -1 : number(user.substr(0, dash), 0xFFFF);
+        if (integrator < 0)
+            return false;
+        u8(0xF5);
+        string(user.substr(dash + 1), Role::JidUser);
+        u16(static_cast<unsigned>(device));
+        u16(static_cast<unsigned>(integrator));
+        string(server, Role::JidServer);
+        return true;
+    }
+    static constexpr std::string_view kServers[] = {"s.whatsapp.net", "lid", "hosted", "hosted.lid"};
+    static constexpr unsigned kDomains[] = {0, 1, 128, 129};
+    for (std::size_t i = 0; i < 4; ++i) {
+        if (server != kServers[i])
+            continue;
+        long agent = -1;
+        if (std::size_t dot = user.rfind('.'); i == 0 && dot != std::string_view::npos) {
+            agent = number(user.substr(dot + 1), 0xFF);
+            if (agent == 0 || agent == 1 || agent == 128 || agent == 129)
+                agent = -1;  // those bytes name servers, not agents
+            if (agent >= 0)
+                user = user.substr(0, dot);
+        }
+        if (device > 0xFF || (device < 0 && agent < 0 && i < 2))
+            return false;  // a plain user@s.whatsapp.net (or lid) is a JID pair
+        u8(0xF7);
+        u8(agent >= 0 ? static_cast<unsigned>(agent) : kDomains[i]);
+        u8(device >= 0 ? static_cast<unsigned>(device) : 0);
+        string(user, Role::JidUser);
+        return true;
+    }
+    return false;
+}
+
 void Writer::string(std::string_view s, Role role)
 {
     if (auto it = tokens_.find(s); it != tokens_.end()) {
@@ -163,6 +237,8 @@ void Writer::string(std::string_view s, Role role)
     if (role == Role::Name || role == Role::Value) {
         std::size_t at = s.find('@');
         if (at != std::string_view::npos && at >= 1) {
+            if (d_.md_jids && md_jid(s.substr(0, at), s.substr(at + 1)))
+                return;
             u8(0xFA);
             string(s.substr(0, at), Role::JidUser);
             string(s.substr(at + 1), Role::JidServer);
@@ -178,6 +254,8 @@ void Writer::node(const Node &n)
 {
     const bool content = n.content != Node::Content::None;
     list_header(1 + 2 * n.attributes.size() + (content ? 1 : 0));
+    if (n.kind != Node::Kind::Element && !d_.stream_tags)
+        throw std::invalid_argument("the successor's node format has no stream start or end");
     switch (n.kind) {
     case Node::Kind::StreamStart: u8(0x01); break;
     case Node::Kind::StreamEnd: u8(0x02); break;

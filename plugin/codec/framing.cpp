@@ -37,7 +37,7 @@ Prologue parse_prologue(const std::uint8_t *data, std::size_t size)
     return p;
 }
 
-FrameParse parse_frame(const std::uint8_t *data, std::size_t size, unsigned header_size)
+FrameParse parse_frame(const std::uint8_t *data, std::size_t size, unsigned header_size, bool plain_length24)
 {
     FrameParse r;
     if (size < header_size) {
@@ -47,6 +47,8 @@ FrameParse parse_frame(const std::uint8_t *data, std::size_t size, unsigned head
     r.header.header_size = header_size;
     if (header_size == 2) {
         r.header.length = static_cast<std::uint32_t>(data[0] << 8 | data[1]);
+    } else if (plain_length24) {
+        r.header.length = static_cast<std::uint32_t>(data[0] << 16 | data[1] << 8 | data[2]);
     } else {
         r.header.flags = static_cast<std::uint8_t>(data[0] >> 4);
         r.header.length = static_cast<std::uint32_t>((data[0] & 0x0F) << 16 | data[1] << 8 | data[2]);
@@ -65,7 +67,7 @@ FrameStep FrameCursor::next()
 {
     FrameStep s;
     s.offset = pos_;
-    const FrameParse f = parse_frame(data_ + pos_, size_ - pos_, header_size_);
+    const FrameParse f = parse_frame(data_ + pos_, size_ - pos_, header_size_, plain_length24_);
     s.status = f.status;
     s.header = f.header;
     s.needed = f.needed;

@@ -62,8 +62,9 @@ struct FrameParse {
     std::size_t needed = 0;
 };
 
-// Parses the frame starting at data[0] with a header of `header_size` (Dialect::header_size).
-FrameParse parse_frame(const std::uint8_t *data, std::size_t size, unsigned header_size);
+// Parses the frame starting at data[0] with a header of `header_size` (Dialect::header_size);
+// `plain_length24`: the successor's 3-byte header, a plain 24-bit length with no flags.
+FrameParse parse_frame(const std::uint8_t *data, std::size_t size, unsigned header_size, bool plain_length24 = false);
 
 // ---- Frame cursor: one walk over a direction's frames for every consumer ------------------
 
@@ -87,6 +88,11 @@ public:
         : data_(data), size_(size), header_size_(header_size), pos_(start)
     {
     }
+    // The frames of a dialect's streams (its header size and kind).
+    FrameCursor(const std::uint8_t *data, std::size_t size, const Dialect &d, std::size_t start = 0)
+        : data_(data), size_(size), header_size_(d.header_size), plain_length24_(d.plain_length24), pos_(start)
+    {
+    }
     bool at_end() const { return pos_ >= size_; }
     std::size_t position() const { return pos_; }
     const std::uint8_t *payload(const FrameStep &s) const { return data_ + s.payload_offset(); }
@@ -96,6 +102,7 @@ private:
     const std::uint8_t *data_;
     std::size_t size_;
     unsigned header_size_;
+    bool plain_length24_ = false;
     std::size_t pos_;
 };
 

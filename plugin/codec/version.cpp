@@ -37,6 +37,19 @@ const Dialect *dialect_for(Version v)
     static const Dialect k14 = make({1, 4}, "1.4", 3, 0x03, 0xEB, S::Escape, LeadFE::ExtendedToken, false, false, false);
     static const Dialect k15 = make({1, 5}, "1.5", 3, 0x03, 0xEB, S::Escape, LeadFE::Unused, false, true, false);
     static const Dialect k16 = make({1, 6}, "1.6", 3, 0x03, 0xEB, S::Pages, LeadFE::Binary32, true, true, true);
+    // MD: single-byte tokens 0x01-0xEB, four double-byte pages, BINARY_20/32, both packings.
+    auto md = [](Version version, const char *table) {
+        Dialect d = make(version, table, 3, 0x01, 0xEB, S::Pages, LeadFE::Binary32, true, true, true);
+        d.stream_tags = false;
+        d.md_jids = true;
+        d.plain_length24 = true;
+        return d;
+    };
+    static const Dialect k52 = md({5, 2}, "md-v2"), k62 = md({6, 2}, "md-v2"), k63 = md({6, 3}, "md-v3");
+    if (v.major == 5 && v.minor == 2)
+        return &k52;
+    if (v.major == 6 && (v.minor == 2 || v.minor == 3))
+        return v.minor == 2 ? &k62 : &k63;
     if (v.major == 0 && v.minor == 4)
         return &k04;
     if (v.major != 1)

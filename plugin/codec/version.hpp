@@ -37,7 +37,8 @@ enum class LeadFE : std::uint8_t {
     Binary32,       // WA 1.6: u32be length (31 bits) + bytes
 };
 
-// Everything about a version that the framing, decoder and encoder need.
+// Everything about a version that the framing, decoder and encoder need. The successor's node
+// format (MD, WA 5.x/6.x) is one more dialect of the same grammar (SUCCESSOR 1.8).
 struct Dialect {
     Version version;
     const TokenDictionary *tokens;
@@ -49,10 +50,24 @@ struct Dialect {
     bool binary20;                // 0xFD length is 20 bits (WA 1.6) instead of 24
     bool nibble_packed;           // 0xFF (WA 1.5+)
     bool hex_packed;              // 0xFB (WA 1.6)
+    // FunXMPP 1.x: 0x01/0x02 as a tag are the stream start and end, and a payload of the one
+    // byte 0x00 is a keep-alive. MD: 0x01/0x02 are ordinary tokens ("xmlstreamstart",
+    // "xmlstreamend"), and 0xF5-0xF7 are the INTEROP, FB and AD JIDs.
+    bool stream_tags = true;
+    bool md_jids = false;
+    // Frame header: FunXMPP's flags nibble + 20 bits (or 16 bits); MD's plain 24-bit length.
+    bool plain_length24 = false;
 };
 
-// The dialect of a FunXMPP version, or nullptr for versions that were never FunXMPP
-// (1.3, 2.x, ...). WA 0.4 uses the 1.0/1.1 dictionary (an earlier subset of it).
+// The dialect of a version, or nullptr for versions with no known node format (1.3, 2.x,
+// 3.x, 4.x, ...). WA 0.4 uses the 1.0/1.1 dictionary (an earlier subset of it). Versions 5.x and
+// 6.x are the successor's MD node format; the minor byte names its dictionary (2 or 3).
 const Dialect *dialect_for(Version version);
+
+// A FunXMPP (1.x, 0.4) version, as opposed to the successor's.
+inline bool is_funxmpp(Version v)
+{
+    return v.major <= 1;
+}
 
 }  // namespace funxmpp

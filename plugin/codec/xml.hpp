@@ -42,8 +42,8 @@ template <class Out> void write_escaped(Out &out, std::string_view bytes, Escape
 }
 
 // A value by the text rule of DESIGN 2.2: (escaped) text, or lowercase hex of its bytes.
-// A JID is "user@server" ("server" with a null user); the rule applies to the joined
-// string, which is text exactly when both parts are.
+// A JID is written in its text form (jid_pieces); the rule applies to the joined string,
+// which is text exactly when its user and server are.
 template <class Out> void write_value(Out &out, const Value &v, Escape escape)
 {
     if (!v.is_jid()) {
@@ -53,20 +53,13 @@ template <class Out> void write_value(Out &out, const Value &v, Escape escape)
             append_hex(out, v.str.bytes);
         return;
     }
-    const bool user = v.user.encoding != Encoding::Null;
-    if (is_text(v.user.bytes) && is_text(v.server.bytes)) {
-        if (user) {
-            write_escaped(out, v.user.bytes, escape);
-            out.push_back('@');
-        }
-        write_escaped(out, v.server.bytes, escape);
-    } else {
-        if (user) {
-            append_hex(out, v.user.bytes);
-            out.append("40", 2);
-        }
-        append_hex(out, v.server.bytes);
-    }
+    const bool text = is_text(v.user.bytes) && is_text(v.server.bytes);
+    jid_pieces(v, [&](std::string_view piece, bool) {
+        if (text)
+            write_escaped(out, piece, escape);
+        else
+            append_hex(out, piece);
+    });
 }
 
 class XmlWriter : public DecodeHandler {

@@ -164,6 +164,10 @@ void describe_encoding(BoundedText &out, const StringValue &s)
         break;
     case Encoding::Null:
     case Encoding::Jid:
+    case Encoding::AdJid:
+    case Encoding::FbJid:
+    case Encoding::InteropJid:
+    case Encoding::Implied:
         std::snprintf(buf, sizeof buf, "%s", encoding_name(s.encoding));
         break;
     }

@@ -62,5 +62,18 @@ check "unknown version" '' 1 'WA 1.3, not a known FunXMPP version' "$decoder" 57
 check "bad hex" '' 2 'not hex' "$decoder" F8 0Z
 check "bad version" '' 2 "unknown protocol version '2.1'" "$decoder" --version 2.1 F8 01 4A
 
+# The successor's node format (SUCCESSOR 2.6): a node, and decrypted transport frames (3-byte
+# length, flags byte; 0x02 = zlib) with dictionary v3; the same bytes mean other tokens in v2.
+check "md node, dictionary v3" '<iq id="1" type="get" xmlns="w:p" to="s.whatsapp.net"><ping/></iq>' 0 '' \
+    "$decoder" --version 6.3 --node f80a190855042916571103f801f80156
+zlib_iq=$(printf '\370\007\031\006\003\010\125\004\024' | python3 -c 'import sys,zlib; sys.stdout.write(zlib.compress(sys.stdin.buffer.read()).hex())')
+frame() { printf '%06x02%s' $((${#1} / 2 + 1)) "$1"; }
+check "md transport frames, plain and zlib" '<iq id="1" type="get" xmlns="w:p" to="s.whatsapp.net"><ping/></iq>
+<iq from="s.whatsapp.net" id="1" type="result"/>' 0 '' \
+    "$decoder" --version 6.3 --frames 00001100f80a190855042916571103f801f80156 "$(frame "$zlib_iq")"
+check "md node, dictionary v2" '<xmlns id="download" type="verified_name" enc="props" class="s.whatsapp.net"><delivery/></xmlns>' 0 '' \
+    "$decoder" --version 6.2 --node f80a190855042916571103f801f80156
+check "md unknown frame flags" '' 1 'unknown frame flags 0x80' "$decoder" --version 5.2 --frames 00000280f8
+
 echo "$passes passed, $fails failed"
 [ $fails = 0 ]

@@ -38,7 +38,7 @@ void require(bool condition)
 // Calls `each(payload, size, header)` for every whole frame of `data`.
 template <class F> void for_each_frame(const Dialect &d, const std::uint8_t *data, std::size_t size, F each)
 {
-    for (FrameCursor cursor(data, size, d.header_size); !cursor.at_end();) {
+    for (FrameCursor cursor(data, size, d); !cursor.at_end();) {
         const FrameStep f = cursor.next();
         if (f.status == FrameStatus::NeedMore)
             return;

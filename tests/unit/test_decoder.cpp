@@ -23,7 +23,7 @@ std::vector<std::string> decode_stream(const std::vector<std::uint8_t> &in)
     EXPECT_EQ(p.kind, StreamKind::FunXmpp);
     const Dialect &d = *dialect_for(p.version);
     std::vector<std::string> out;
-    for (FrameCursor cursor(in.data(), in.size(), d.header_size, p.size); !cursor.at_end();) {
+    for (FrameCursor cursor(in.data(), in.size(), d, p.size); !cursor.at_end();) {
         const FrameStep f = cursor.next();
         EXPECT_EQ(f.status, FrameStatus::Frame);
         if (f.status != FrameStatus::Frame)

@@ -464,9 +464,9 @@ void Session::line(int number, const std::string &text)
     rest.erase(0, rest.find_first_not_of(' '));
     if (cmd == "version") {
         auto v = parse_version(rest);
-        dialect_ = v ? dialect_for(*v) : nullptr;
+        dialect_ = v && is_funxmpp(*v) ? dialect_for(*v) : nullptr;
         if (dialect_ == nullptr)
-            fail(number, "unknown version " + rest);
+            fail(number, "unknown FunXMPP version " + rest + " (successor sessions are not generated yet)");
     } else if (cmd == "client" || cmd == "server") {
         if (!parse_endpoint(rest, cmd == "client" ? client_ : server_))
             fail(number, "expected IP:PORT");

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <zlib.h>
+
 #include "codec/decoder.hpp"
 #include "codec/framing.hpp"
 #include "codec/text.hpp"
@@ -28,10 +30,13 @@ const char kUsage[] =
     "\n"
     "  --binary FILE    read raw bytes from FILE ('-' for standard input)\n"
     "  --stream         input is a client stream: prologue \"WA\" major minor, then frames\n"
-    "  --frames         input is frames without a prologue (e.g. the server's side)\n"
+    "  --frames         input is frames without a prologue (e.g. the server's side); for\n"
+    "                   the successor (5.x, 6.x): 3-byte lengths, each payload a decrypted\n"
+    "                   transport frame (flags byte, then the node, zlib when flags & 0x02)\n"
     "  --node           input is a single node (one frame payload, no header)\n"
-    "  --version X.Y    protocol version for --frames/--node (default 1.5); a stream's\n"
-    "                   version comes from its prologue\n"
+    "  --version X.Y    protocol version for --frames/--node (default 1.5): 0.4 1.0 1.1 1.2\n"
+    "                   1.4 1.5 1.6, or the successor's node format 5.2 6.2 (dictionary v2)\n"
+    "                   6.3 (v3); a FunXMPP stream's version comes from its prologue\n"
     "  --pretty         indent children\n"
     "\n"
     "Without --stream/--frames/--node the input kind is guessed: \"WA\" starts a stream,\n"
@@ -85,7 +90,7 @@ Options parse_args(int argc, char **argv)
             std::string v = next();
             o.version = parse_version(v);
             if (!o.version || dialect_for(*o.version) == nullptr)
-                usage_error("unknown protocol version '" + v + "' (known: 0.4 1.0 1.1 1.2 1.4 1.5 1.6)");
+                usage_error("unknown protocol version '" + v + "' (known: 0.4 1.0 1.1 1.2 1.4 1.5 1.6 5.2 6.2 6.3)");
         } else if (a.size() > 1 && a[0] == '-') {
             usage_error("unknown option " + a);
         } else {
@@ -124,6 +129,34 @@ std::vector<std::uint8_t> read_input(const Options &o)
     return std::vector<std::uint8_t>(parsed->begin(), parsed->end());
 }
 
+constexpr std::uint8_t kMdCompressed = 0x02;  // SUCCESSOR 1.6
+constexpr std::size_t kMaxInflated = 16u << 20;
+
+// zlib (RFC 1950) inflate, bounded; nullopt when the bytes are not a whole zlib stream.
+std::optional<std::vector<std::uint8_t>> inflate(const std::uint8_t *data, std::size_t size)
+{
+    z_stream z{};
+    if (inflateInit(&z) != Z_OK)
+        return std::nullopt;
+    std::vector<std::uint8_t> out;
+    z.next_in = const_cast<Bytef *>(data);
+    z.avail_in = static_cast<uInt>(size);
+    int rc = Z_OK;
+    std::uint8_t chunk[16384];
+    while (rc == Z_OK && out.size() <= kMaxInflated) {
+        z.next_out = chunk;
+        z.avail_out = sizeof chunk;
+        rc = ::inflate(&z, Z_NO_FLUSH);
+        out.insert(out.end(), chunk, chunk + (sizeof chunk - z.avail_out));
+        if (rc == Z_BUF_ERROR && z.avail_in == 0)
+            break;
+    }
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END)
+        return std::nullopt;
+    return out;
+}
+
 class Printer {
 public:
     Printer(const Dialect &d, bool pretty) : dialect_(d), writer_(line_, pretty) {}
@@ -144,11 +177,31 @@ public:
         return true;
     }
 
+    // A decrypted successor transport frame: flags byte, then the node (zlib when flags 0x02).
+    bool transport_frame(const std::uint8_t *data, std::size_t size, std::size_t base)
+    {
+        const std::uint8_t flags = data[0];
+        if ((flags & ~kMdCompressed) != 0) {
+            std::fflush(stdout);
+            std::fprintf(stderr, "offset %zu: unknown frame flags 0x%02x\n", base, flags);
+            return false;
+        }
+        if ((flags & kMdCompressed) == 0)
+            return payload(data + 1, size - 1, base + 1);
+        std::optional<std::vector<std::uint8_t>> inflated = inflate(data + 1, size - 1);
+        if (!inflated) {
+            std::fflush(stdout);
+            std::fprintf(stderr, "offset %zu: compressed frame does not inflate\n", base + 1);
+            return false;
+        }
+        return payload(inflated->data(), inflated->size(), 0);
+    }
+
     // Frames from data[pos..]; false if anything failed.
     bool frames(const std::vector<std::uint8_t> &in, std::size_t pos)
     {
         bool ok = true;
-        for (FrameCursor cursor(in.data(), in.size(), dialect_.header_size, pos); !cursor.at_end();) {
+        for (FrameCursor cursor(in.data(), in.size(), dialect_, pos); !cursor.at_end();) {
             const FrameStep f = cursor.next();
             const FrameHeader &h = f.header;
             std::fflush(stdout);
@@ -160,6 +213,8 @@ public:
             if (f.status == FrameStatus::Malformed) {
                 std::fprintf(stderr, "offset %zu: frame of length 0\n", f.offset);
                 ok = false;
+            } else if (dialect_.plain_length24) {
+                ok &= transport_frame(cursor.payload(f), h.length, f.payload_offset());
             } else if (h.encrypted()) {
                 std::fprintf(stderr, "offset %zu: encrypted frame (flags 0x%x), %u bytes: not decoded\n", f.offset,
                              h.flags, h.length);
