@@ -161,7 +161,6 @@ void *pool_allocate(void *pool, std::size_t size)
 
 // What one decode of a stanza gave, as plain data in pinfo->pool: every consumer reads this.
 struct DecodedFrame {
-    bool decoded;  // false: nothing decoded it (nothing wanted it), or the C++ work failed
     bool internal_error;
     DecodeResult result;
     char error[160];
@@ -183,7 +182,6 @@ void decode_frame(wmem_allocator_t *pool, const guint8 *bytes, std::size_t lengt
         StanzaWants w = wants;
         w.login = first_pass;
         StanzaText text = decode_stanza(d, bytes, length, w);
-        out.decoded = true;
         out.result = text.result;
         out.events = text.events;
         if (!text.xml.empty())
