@@ -99,6 +99,20 @@ ConversationState *conversation_state(packet_info *pinfo, bool create)
     return st;
 }
 
+NoiseConnection *start_noise(ConversationState *st, packet_info *pinfo, bool over_websocket)
+{
+    auto *nc = wmem_new0(wmem_file_scope(), NoiseConnection);
+    nc->over_websocket = over_websocket;
+    for (NoiseDirection &d : nc->dir) {
+        d.phase = noise::Phase::Frames;
+        d.units = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    }
+    nc->dir[kClientToServer].phase = noise::Phase::ClientStart;
+    st->noise = nc;
+    set_client(st, &pinfo->src, pinfo->srcport);
+    return nc;
+}
+
 void set_client(ConversationState *st, const address *addr, guint32 port)
 {
     copy_address_wmem(wmem_file_scope(), &st->client_addr, addr);

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "codec/crypto.hpp"
+#include "codec/noise_stream.hpp"
 #include "session/session.hpp"
 
 namespace funxmpp::ws {
@@ -28,8 +29,36 @@ struct DirectionState {
     StreamPosition prologue_position;    // where the prologue starts
 };
 
+// The successor protocol (Noise) on one connection, over TCP or in WebSocket messages.
+// Learnt on the first pass; later passes read the per-unit records by stream position.
+struct NoiseUnitRecord {
+    noise::UnitKind kind;
+    noise::UnitProblem problem;
+    noise::FrameAssignment frame;  // Frame: its role, counter and the pattern then known
+};
+
+struct NoiseDirection {
+    noise::Phase phase;            // first pass: what the next unit is
+    bool lost;                     // first pass: the stream cannot be followed any more
+    StreamPosition lost_position;  // where it was lost
+    wmem_map_t *units;             // stream position -> NoiseUnitRecord (TCP)
+    // WebSocket: the direction's byte stream is the concatenation of its messages' payloads.
+    StreamPosition next_position;  // first pass: stream position of the next message
+    wmem_array_t *pending;         // first pass: bytes of a unit not yet whole
+    StreamPosition pending_position;
+};
+
+struct NoiseConnection {
+    bool over_websocket;
+    bool version_known;
+    Version version;               // the prologue's
+    noise::NoiseProgress progress; // first pass
+    NoiseDirection dir[2];
+};
+
 struct ConversationState {
     const Dialect *dialect;
+    NoiseConnection *noise;    // the successor protocol (then dialect is nullptr)
     ConnectionSession *session;  // login and ciphers, first pass only (owned by conversation.cpp)
     bool rejected;             // not FunXMPP: the port gate hands it back
     bool client_known;
@@ -76,7 +105,11 @@ FrameFacts *frame_facts(packet_info *pinfo, StreamPosition position, bool create
 const LoginFacts *keep_login(const LoginReport &r);
 
 // Plain data only: these live in wmem scopes and on the stack of code that calls Wireshark.
+// A successor connection (file scope); `client` sent its first bytes.
+NoiseConnection *start_noise(ConversationState *st, packet_info *pinfo, bool over_websocket);
+
 static_assert(std::is_trivially_destructible_v<ConversationState> && std::is_trivially_destructible_v<FrameFacts> &&
+                  std::is_trivially_destructible_v<NoiseConnection> && std::is_trivially_destructible_v<NoiseUnitRecord> &&
                   std::is_trivially_destructible_v<LoginFacts>,
               "state kept in wmem and used across Wireshark calls must be plain data");
 

@@ -3,6 +3,8 @@
 
 #include <epan/tap.h>
 
+#include <cstdio>
+
 #include "codec/attributes.hpp"
 
 namespace funxmpp::ws {
@@ -13,7 +15,60 @@ namespace {
 
 int hf_named[kKnownAttributeCount];  // funxmpp.attr.<name>, parallel to kKnownAttributes
 
+// funxmpp.noise.<message>.<field>: handshake message kind (2..4) x field number (1..kMaxNoiseField).
+constexpr std::uint32_t kMaxNoiseField = 16;
+int hf_noise[3][kMaxNoiseField + 1];
+
+const value_string kPqModes[] = {
+    {0, "UNKNOWN"}, {1, "XXKEM"}, {2, "XXKEM_FS"}, {3, "WA_CLASSICAL"}, {4, "WA_PQ"}, {5, "IKKEM"},
+    {6, "IKKEM_FS"}, {7, "XXKEM_2"}, {8, "IKKEM_2"}, {9, "XXKEM_EPH"}, {0, nullptr},
+};
+
+// The handshake messages' fields, from the codec's table (names and abbreviations live as long
+// as Wireshark: it keeps the pointers).
+void register_noise_message_fields()
+{
+    using noise::HandshakeKind;
+    static hf_register_info hf[3 * kMaxNoiseField];  // kept by Wireshark: never freed
+    int count = 0;
+    for (HandshakeKind kind : {HandshakeKind::ClientHello, HandshakeKind::ServerHello, HandshakeKind::ClientFinish}) {
+        const char *message = kind == HandshakeKind::ClientHello   ? "client_hello"
+                              : kind == HandshakeKind::ServerHello ? "server_hello"
+                                                                   : "client_finish";
+        for (std::uint32_t n = 1; n <= kMaxNoiseField; ++n) {
+            int *id = &hf_noise[static_cast<int>(kind) - 2][n];
+            *id = -1;
+            const noise::FieldInfo *info = noise::field_info(kind, n);
+            if (info == nullptr)
+                continue;
+            // Static storage: Wireshark keeps the pointer for the life of the process.
+            static char abbrevs[3][kMaxNoiseField + 1][64];
+            char *abbrev = abbrevs[static_cast<int>(kind) - 2][n];
+            std::snprintf(abbrev, sizeof abbrevs[0][0], "funxmpp.noise.%s.%s", message, info->name);
+            const char *name = info->label;
+            switch (info->value) {
+            case noise::FieldValue::Bytes:
+                hf[count++] = {id, {name, abbrev, FT_BYTES, BASE_NONE, nullptr, 0x0, nullptr, HFILL}};
+                break;
+            case noise::FieldValue::Bool:
+                hf[count++] = {id, {name, abbrev, FT_BOOLEAN, BASE_NONE, nullptr, 0x0, nullptr, HFILL}};
+                break;
+            case noise::FieldValue::Enum:
+                hf[count++] = {id, {name, abbrev, FT_UINT32, BASE_DEC, VALS(kPqModes), 0x0, nullptr, HFILL}};
+                break;
+            }
+        }
+    }
+    proto_register_field_array(fields.proto, hf, count);
+}
+
 }  // namespace
+
+int noise_field(noise::HandshakeKind kind, std::uint32_t number)
+{
+    const int k = static_cast<int>(kind) - 2;
+    return k < 0 || k > 2 || number == 0 || number > kMaxNoiseField ? -1 : hf_noise[k][number];
+}
 
 int named_attribute_field(const char *name)
 {
@@ -108,8 +163,32 @@ void register_fields()
         {&f.auth_password_source, {"Password from", "funxmpp.auth.password_source", FT_STRING, BASE_NONE, nullptr, 0x0,
                                    nullptr, HFILL}},
     };
-    static int *ett[] = {&f.ett_funxmpp, &f.ett_prologue, &f.ett_frame, &f.ett_flags,
-                         &f.ett_element, &f.ett_attr,     &f.ett_jid, &f.ett_auth};
+    static hf_register_info noise_hf[] = {
+        {&f.noise_routing_prefix, {"Routing prefix", "funxmpp.noise.routing_prefix", FT_NONE, BASE_NONE, nullptr, 0x0,
+                                   "\"ED\" 00 01, a length and routing info: the server's edge routing hint", HFILL}},
+        {&f.noise_routing_length, {"Routing info length", "funxmpp.noise.routing_length", FT_UINT24, BASE_DEC, nullptr,
+                                   0x0, nullptr, HFILL}},
+        {&f.noise_routing_info, {"Routing info", "funxmpp.noise.routing_info", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                                 "Opaque bytes the server sent earlier (<edge_routing>)", HFILL}},
+        {&f.noise_dictionary, {"Dictionary", "funxmpp.noise.dictionary", FT_UINT8, BASE_DEC, nullptr, 0x0,
+                               "MD token dictionary the prologue's minor byte names", HFILL}},
+        {&f.noise_handshake, {"Handshake message", "funxmpp.noise.handshake", FT_NONE, BASE_NONE, nullptr, 0x0,
+                              "A protobuf HandshakeMessage", HFILL}},
+        {&f.noise_message, {"Handshake message", "funxmpp.noise.message", FT_STRING, BASE_NONE, nullptr, 0x0,
+                            "ClientHello, ServerHello or ClientFinish", HFILL}},
+        {&f.noise_pattern, {"Pattern", "funxmpp.noise.pattern", FT_STRING, BASE_NONE, nullptr, 0x0,
+                            "Noise handshake pattern: XX, IK or XXfallback", HFILL}},
+        {&f.noise_counter, {"Counter", "funxmpp.noise.counter", FT_UINT32, BASE_DEC, nullptr, 0x0,
+                            "The transport frame's nonce counter in its direction", HFILL}},
+        {&f.noise_unknown_field, {"Unknown field", "funxmpp.noise.unknown_field", FT_UINT32, BASE_DEC, nullptr, 0x0,
+                                  "Number of a protobuf field the spec does not name", HFILL}},
+        {&f.noise_fragment, {"Frame continued in a later message", "funxmpp.noise.fragment", FT_BYTES, BASE_NONE,
+                             nullptr, 0x0, "The first bytes of a frame that a later WebSocket message completes", HFILL}},
+        {&f.noise_undecoded, {"Undecoded", "funxmpp.noise.undecoded", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                              "Bytes of a stream that cannot be followed", HFILL}},
+    };
+    static int *ett[] = {&f.ett_funxmpp, &f.ett_prologue, &f.ett_frame, &f.ett_flags, &f.ett_element,
+                         &f.ett_attr,    &f.ett_jid,      &f.ett_auth,  &f.ett_noise, &f.ett_noise_message};
 
     // funxmpp.attr.<name>, one per known attribute (names and abbreviations are literals of
     // the table: Wireshark keeps the pointers).
@@ -142,11 +221,25 @@ void register_fields()
         {&f.ei_invalid_entry, {"funxmpp.auth.invalid_password_entry", PI_UNDECODED, PI_WARN, "The passwords table's password for this phone is not base64", EXPFILL}},
         {&f.ei_crypto_refused, {"funxmpp.auth.crypto_refused", PI_DECRYPTION, PI_WARN, "libgcrypt refused the session's crypto (FIPS mode?)", EXPFILL}},
         {&f.ei_internal, {"funxmpp.internal_error", PI_UNDECODED, PI_ERROR, "Out of memory decoding this frame", EXPFILL}},
+        {&f.ei_noise_malformed, {"funxmpp.malformed.handshake", PI_MALFORMED, PI_ERROR, "Handshake message is not a valid protobuf", EXPFILL}},
+        {&f.ei_noise_wire_type, {"funxmpp.malformed.wire_type", PI_MALFORMED, PI_ERROR, "Handshake field of the wrong wire type", EXPFILL}},
+        {&f.ei_noise_key_size, {"funxmpp.malformed.key_size", PI_MALFORMED, PI_ERROR, "Key of the wrong size", EXPFILL}},
+        {&f.ei_noise_short_frame, {"funxmpp.malformed.short_frame", PI_MALFORMED, PI_ERROR, "Transport frame shorter than its 16-byte tag", EXPFILL}},
+        {&f.ei_noise_routing, {"funxmpp.malformed.routing_info", PI_MALFORMED, PI_ERROR, "Routing info too long: the stream cannot be followed", EXPFILL}},
+        {&f.ei_noise_no_prologue, {"funxmpp.malformed.no_prologue", PI_MALFORMED, PI_ERROR, "No \"WA\" prologue after the routing prefix", EXPFILL}},
+        {&f.ei_noise_not_handshake, {"funxmpp.malformed.not_handshake", PI_MALFORMED, PI_ERROR, "Not the handshake message due here", EXPFILL}},
+        {&f.ei_noise_unknown_field, {"funxmpp.noise.unknown_field", PI_PROTOCOL, PI_NOTE, "Handshake field the spec does not name", EXPFILL}},
+        {&f.ei_noise_extended, {"funxmpp.noise.extended", PI_PROTOCOL, PI_WARN, "Post-quantum or extended handshake field: the key schedule of the classic XX may not apply", EXPFILL}},
+        {&f.ei_noise_unknown_version, {"funxmpp.noise.unknown_version", PI_PROTOCOL, PI_WARN, "Successor version with no known node dictionary", EXPFILL}},
+        {&f.ei_noise_lost, {"funxmpp.noise.lost", PI_UNDECODED, PI_WARN, "The stream cannot be followed from here", EXPFILL}},
+        {&f.ei_noise_encrypted, {"funxmpp.noise.encrypted", PI_UNDECODED, PI_NOTE, "Encrypted transport frame, no key", EXPFILL}},
         {&f.ei_stopped, {"funxmpp.decryption_stopped", PI_UNDECODED, PI_NOTE, "Not decrypted: an earlier frame of this direction failed", EXPFILL}},
     };
 
     proto_register_field_array(f.proto, hf, array_length(hf));
     proto_register_field_array(f.proto, named, array_length(named));
+    proto_register_field_array(f.proto, noise_hf, array_length(noise_hf));
+    register_noise_message_fields();
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(f.proto);
     expert_register_field_array(expert, ei, array_length(ei));

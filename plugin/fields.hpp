@@ -8,6 +8,7 @@
 #include <epan/packet.h>
 
 #include "codec/decoder.hpp"
+#include "codec/handshake.hpp"
 
 namespace funxmpp::ws {
 
@@ -26,6 +27,16 @@ struct Fields {
     int mac_valid = -1;
     int auth = -1, auth_phone = -1, auth_mechanism = -1, auth_nonce = -1, auth_nonce_source = -1, auth_key = -1,
         auth_blob_valid = -1, auth_password_source = -1;
+
+    // The successor protocol (DESIGN 2.5); handshake message fields are in noise_field().
+    int noise_routing_prefix = -1, noise_routing_length = -1, noise_routing_info = -1, noise_dictionary = -1,
+        noise_handshake = -1, noise_message = -1, noise_pattern = -1, noise_counter = -1, noise_unknown_field = -1, noise_fragment = -1,
+        noise_undecoded = -1;
+    int ett_noise = -1, ett_noise_message = -1;
+    expert_field ei_noise_malformed = EI_INIT, ei_noise_wire_type = EI_INIT, ei_noise_key_size = EI_INIT,
+                 ei_noise_short_frame = EI_INIT, ei_noise_routing = EI_INIT, ei_noise_no_prologue = EI_INIT,
+                 ei_noise_not_handshake = EI_INIT, ei_noise_unknown_field = EI_INIT, ei_noise_extended = EI_INIT,
+                 ei_noise_unknown_version = EI_INIT, ei_noise_lost = EI_INIT, ei_noise_encrypted = EI_INIT;
 
     int ett_funxmpp = -1, ett_prologue = -1, ett_frame = -1, ett_flags = -1, ett_element = -1, ett_attr = -1,
         ett_jid = -1, ett_auth = -1;
@@ -49,6 +60,9 @@ bool anything_wanted(proto_tree *tree, packet_info *pinfo, bool tap_listening);
 // Whether anyone looks at the element tree in this pass: a visible tree, or a filter or
 // field extraction that references one of its fields. (funxmpp.xml alone does not need it.)
 bool element_tree_wanted(proto_tree *tree);
+
+// funxmpp.noise.<message>.<name> for a field the spec names in a handshake message; -1 if none.
+int noise_field(noise::HandshakeKind kind, std::uint32_t number);
 
 // Registers everything above with the protocol `fields.proto`.
 void register_fields();

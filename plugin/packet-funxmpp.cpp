@@ -20,6 +20,7 @@
 #include "conversation.hpp"
 #include "fields.hpp"
 #include "frame_view.hpp"
+#include "noise_transport.hpp"
 #include "protocols.hpp"
 #include "secrets.hpp"
 #include "taps.hpp"
@@ -69,9 +70,15 @@ bool wait_for_whole_prologue(packet_info *pinfo)
     return true;
 }
 
-// Records a claimed conversation; the client is the sender of a prologue.
+// Records a claimed conversation; the client is the sender of a prologue (or, for the
+// successor protocol, of the routing prefix or prologue).
 void claim(ConversationState *st, packet_info *pinfo, StreamClaim c, Version version)
 {
+    if (c == StreamClaim::Noise) {
+        start_noise(st, pinfo, false);
+        conversation_set_dissector(find_or_create_conversation(pinfo), funxmpp_handle);
+        return;
+    }
     st->dialect = dialect_for(version);
     if (c == StreamClaim::Prologue)
         set_client(st, &pinfo->src, pinfo->srcport);
@@ -192,16 +199,22 @@ StreamPosition stream_base(const void *data)
 int dissect_funxmpp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     ConversationState *st = conversation_state(pinfo, true);
-    if (st->dialect == nullptr && !st->rejected) {
-        // "Decode As" or -d: the user says it is FunXMPP; only a successor prologue says no.
+    if (st->dialect == nullptr && st->noise == nullptr && !st->rejected) {
+        // "Decode As" or -d: the user says it is FunXMPP; only a "WA" of no client says no.
         const StreamStart start = classify(tvb);
-        if (start.claim == StreamClaim::Successor) {
+        if (start.claim == StreamClaim::Refused) {
             st->rejected = true;
-        } else if (start.claim == StreamClaim::Prologue) {
-            claim(st, pinfo, StreamClaim::Prologue, start.version);
+        } else if (start.claim == StreamClaim::Prologue || start.claim == StreamClaim::Noise) {
+            claim(st, pinfo, start.claim, start.version);
         } else {
             claim(st, pinfo, StreamClaim::MidStream, preferred_dialect().version);
         }
+    }
+    if (st->noise != nullptr) {
+        if (st->noise->over_websocket)
+            return 0;
+        dissect_noise_tcp(tvb, pinfo, tree, st, direction(st, pinfo, pref_ports), stream_base(data), pref_desegment);
+        return static_cast<int>(tvb_captured_length(tvb));
     }
     if (st->rejected)
         return 0;
@@ -214,18 +227,19 @@ int dissect_funxmpp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
 ws_bool dissect_funxmpp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     const StreamStart start = classify(tvb);
-    // On any port, "WA" alone is enough to wait for (not a lone "W", which a person typing
-    // into some other protocol might send).
-    if (start.claim == StreamClaim::NeedMore && tvb_captured_length(tvb) >= 2 && tvb_get_uint8(tvb, 0) == 'W' &&
-        conversation_state(pinfo, false) == nullptr)
+    // On any port, "WA" or "ED" 00 alone is enough to wait for (not a lone "W", which a person
+    // typing into some other protocol might send).
+    const bool distinctive = tvb_captured_length(tvb) >= 2 &&
+                             (tvb_get_uint8(tvb, 0) == 'W' || (tvb_get_uint8(tvb, 0) == 'E' && tvb_captured_length(tvb) >= 3));
+    if (start.claim == StreamClaim::NeedMore && distinctive && conversation_state(pinfo, false) == nullptr)
         return wait_for_whole_prologue(pinfo);
-    if (start.claim != StreamClaim::Prologue)
+    if (start.claim != StreamClaim::Prologue && start.claim != StreamClaim::Noise)
         return false;
     ConversationState *st = conversation_state(pinfo, true);
     if (st->rejected)
         return false;
-    if (st->dialect == nullptr)
-        claim(st, pinfo, StreamClaim::Prologue, start.version);
+    if (st->dialect == nullptr && st->noise == nullptr)
+        claim(st, pinfo, start.claim, start.version);
     dissect_funxmpp(tvb, pinfo, tree, data);
     return true;
 }
@@ -239,11 +253,12 @@ int dissect_port_gate(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
     // With FunXMPP disabled the gate is not there: everything goes to the port's owner.
     if (!proto_is_protocol_enabled(find_protocol_by_id(fields.proto)))
         st->rejected = true;
-    if (st->dialect == nullptr && !st->rejected) {
+    if (st->dialect == nullptr && st->noise == nullptr && !st->rejected) {
         const StreamStart start = classify(tvb);
         if (start.claim == StreamClaim::NeedMore && wait_for_whole_prologue(pinfo))
             return static_cast<int>(tvb_captured_length(tvb));
-        if (start.claim == StreamClaim::Prologue || start.claim == StreamClaim::MidStream)
+        if (start.claim == StreamClaim::Prologue || start.claim == StreamClaim::MidStream ||
+            start.claim == StreamClaim::Noise)
             claim(st, pinfo, start.claim, start.version);
         else
             st->rejected = true;
@@ -333,6 +348,7 @@ void proto_reg_handoff_funxmpp()
         dissect_port_gate, -1, "funxmpp_port_gate", "FunXMPP, else the port's usual protocol");
     heur_dissector_add("tcp", dissect_funxmpp_heur, "FunXMPP over TCP", "funxmpp_tcp", fields.proto, HEURISTIC_ENABLE);
     dissector_add_for_decode_as("tcp.port", funxmpp_handle);
+    register_noise_websocket(fields.proto);
     register_ports();
 }
 

@@ -11,7 +11,8 @@ command -v valgrind >/dev/null || { echo "skipped: valgrind is not installed"; e
 captures=("$@")
 [ ${#captures[@]} -gt 0 ] || captures=(captures/wa16-encrypted.pcap captures/wa15-fast-relogin.pcap
                                        captures/wa15-registration.pcap captures/malformed/frame-errors.pcap
-                                       captures/wa16-chat.pcap)
+                                       captures/wa16-chat.pcap captures/noise62-xx-websocket.pcap
+                                       captures/malformed/noise-bad-handshakes.pcap)
 . tools/plugin-env.sh
 
 failures=0

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "codec/detect.hpp"
 
+#include "codec/noise_stream.hpp"
+
 namespace funxmpp {
 
 bool plausible_frames(const std::uint8_t *data, std::size_t size, const Dialect &d)
@@ -45,7 +47,14 @@ StreamStart classify_stream_start(const std::uint8_t *data, std::size_t size, co
         }
         return r;
     case StreamKind::Successor:
-    case StreamKind::UnknownFunXmpp: r.claim = StreamClaim::Successor; return r;
+        switch (noise::recognise_client_start(data, size)) {
+        case noise::Recognition::Yes: r.claim = StreamClaim::Noise; break;
+        case noise::Recognition::NeedMore: r.claim = StreamClaim::NeedMore; break;
+        case noise::Recognition::No: r.claim = StreamClaim::Refused; break;
+        }
+        r.version = pro.version;
+        return r;
+    case StreamKind::UnknownFunXmpp: r.claim = StreamClaim::Refused; return r;
     case StreamKind::NeedMore: r.claim = StreamClaim::NeedMore; return r;
     case StreamKind::NotWhatsApp: break;
     }

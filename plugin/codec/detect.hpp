@@ -22,14 +22,16 @@ bool looks_like_tls_record(const std::uint8_t *data, std::size_t size);
 enum class StreamClaim : std::uint8_t {
     Prologue,   // "WA" and a known FunXMPP version, followed by plausible frames
     MidStream,  // no prologue, but frames of the mid-stream dialect
-    Successor,  // the successor protocol (or a "WA" 0.x/1.x no client used): never FunXMPP
+    Noise,      // a successor (Noise-era) client stream: routing prefix or "WA" 2.x and later
+    Refused,    // never FunXMPP: a "WA" 0.x/1.x no client used, or a "WA" 2.x+ that does not fit
     NeedMore,   // the start of a prologue, not yet whole
     No,         // anything else
 };
 
 struct StreamStart {
     StreamClaim claim = StreamClaim::No;
-    Version version{};  // Prologue: the prologue's; MidStream: the mid-stream dialect's
+    Version version{};  // Prologue: the prologue's; MidStream: the mid-stream dialect's; Noise: the
+                        // prologue's when it is not behind a routing prefix
 };
 
 // Classifies the first bytes of a stream; `mid_stream` is the dialect assumed for a stream

@@ -11,6 +11,9 @@
 #include "codec/detect.hpp"
 #include "codec/encoder.hpp"
 #include "codec/framing.hpp"
+#include "codec/handshake.hpp"
+#include "codec/noise_stream.hpp"
+#include "codec/protobuf.hpp"
 #include "codec/recording.hpp"
 #include "codec/text.hpp"
 #include "codec/tree.hpp"
@@ -73,12 +76,12 @@ void framing(const std::uint8_t *data, std::size_t size)
     classify_stream_start(data, size, *dialect_for(Version{1, 5}));
 }
 
-void decoder(const std::uint8_t *data, std::size_t size)
+namespace {
+
+// Every frame of `data` decoded with every consumer; the properties of decoder() and md_decoder().
+void decode_frames(const Dialect &d, const std::uint8_t *data, std::size_t size)
 {
-    if (size == 0)
-        return;
-    const Dialect &d = pick_dialect(data[0]);
-    for_each_frame(d, data + 1, size - 1, [&](const std::uint8_t *payload, std::size_t n, const FrameHeader &) {
+    for_each_frame(d, data, size, [&](const std::uint8_t *payload, std::size_t n, const FrameHeader &) {
         // One decode with every consumer: the recording replays to the same XML.
         std::vector<std::unique_ptr<char[]>> blocks;
         const Arena arena{[](void *self, std::size_t k) -> void * {
@@ -118,6 +121,46 @@ void decoder(const std::uint8_t *data, std::size_t size)
         require(decode_tree(d, reinterpret_cast<const std::uint8_t *>(again.data()), again.size(), back).ok());
         require(to_xml(back) == to_xml(tree));
     });
+}
+
+}  // namespace
+
+void decoder(const std::uint8_t *data, std::size_t size)
+{
+    if (size != 0)
+        decode_frames(pick_dialect(data[0]), data + 1, size - 1);
+}
+
+void md_decoder(const std::uint8_t *data, std::size_t size)
+{
+    static const Version kMd[] = {{5, 2}, {6, 2}, {6, 3}};
+    if (size != 0)
+        decode_frames(*dialect_for(kMd[data[0] % 3]), data + 1, size - 1);
+}
+
+void noise_stream(const std::uint8_t *data, std::size_t size)
+{
+    // A client stream walked unit by unit as the dissector walks it: every unit lies within
+    // the bytes, the walk always moves on, and detection reads nothing past the end.
+    noise::recognise_client_start(data, size);
+    noise::Phase phase = noise::Phase::ClientStart;
+    noise::NoiseProgress progress;
+    for (std::size_t at = 0; at < size;) {
+        const noise::StreamUnit u = noise::next_unit(data + at, size - at, phase);
+        if (u.status == noise::UnitStatus::NeedMore) {
+            require(u.size > size - at);
+            break;
+        }
+        if (u.status == noise::UnitStatus::Malformed && u.size == 0)
+            break;  // lost: the rest cannot be followed
+        require(u.size >= u.header() && u.size <= size - at);
+        if (u.status == noise::UnitStatus::Unit && u.kind == noise::UnitKind::Frame) {
+            const noise::FrameAssignment a = progress.assign(0, data + at + noise::kFrameHeader, u.length);
+            require(a.role != noise::FrameRole::ServerHello);
+        }
+        phase = noise::phase_after(phase, u);
+        at += u.size;
+    }
 }
 
 void xml(const std::uint8_t *data, std::size_t size)
@@ -166,6 +209,66 @@ void crypto(const std::uint8_t *data, std::size_t size)
             session.observe(dir, payload, n);
         }
     });
+}
+
+namespace {
+
+// The value of the first `number` field of m held as bytes, from `data`; empty if none.
+std::string_view known_bytes(const noise::HandshakeMessage &m, const std::uint8_t *data, std::uint32_t number)
+{
+    for (std::size_t i = 0; i < m.count; ++i) {
+        const noise::HandshakeItem &it = m.items[i];
+        if (it.field.number == number && it.field.wire == protobuf::WireType::Len)
+            return std::string_view(reinterpret_cast<const char *>(data) + it.field.value_offset,
+                                    it.field.value_length);
+    }
+    return {};
+}
+
+}  // namespace
+
+void handshake(const std::uint8_t *data, std::size_t size)
+{
+    // The bare reader: fields follow each other without gaps; it ends at the end or at an error.
+    protobuf::Reader r(data, size);
+    std::size_t pos = 0;
+    for (protobuf::Field f; r.next(f); pos = f.end())
+        require(f.offset == pos && f.offset < f.value_offset && f.end() <= size);
+    require(r.error() == protobuf::Error::None ? pos == size : r.error_offset() == pos && pos < size);
+    require(r.at_end() && std::string(protobuf::error_text(r.error())) != "?");
+
+    using namespace noise;
+    const HandshakeMessage m = parse_handshake(data, size);
+    require(m.count <= kMaxHandshakeItems && (!m.too_many_fields || m.count == kMaxHandshakeItems));
+    require(!m.ok() || m.kind != HandshakeKind::None);
+    require(m.error == protobuf::Error::None || m.error_offset < size);
+    if (m.kind == HandshakeKind::None) {
+        require(m.count == 0);
+        return;
+    }
+    require(m.body.offset < m.body.value_offset && m.body.end() <= size);
+    for (std::size_t i = 0; i < m.count; ++i) {
+        const protobuf::Field &f = m.items[i].field;
+        require(f.offset >= m.body.value_offset && f.offset < f.value_offset && f.end() <= m.body.end());
+        require(m.items[i].info == field_info(m.kind, f.number));
+    }
+    pattern_after_server_hello(pattern_of(m), m);
+
+    // Re-encoding the known keys and payloads gives a message with the same values.
+    std::string again;
+    const std::string_view a = known_bytes(m, data, 1), b = known_bytes(m, data, 2), c = known_bytes(m, data, 3);
+    switch (m.kind) {
+    case HandshakeKind::ClientHello: again = encode_client_hello(a, b, c); break;
+    case HandshakeKind::ServerHello: again = encode_server_hello(a, b, c); break;
+    default: again = encode_client_finish(a, b); break;
+    }
+    const auto *bytes = reinterpret_cast<const std::uint8_t *>(again.data());
+    const HandshakeMessage back = parse_handshake(bytes, again.size());
+    require(back.ok() && back.kind == m.kind && !back.several_kinds && back.unknown_outer == 0);
+    // (A ClientFinish's field 3 is extended_ciphertext, which the encoder does not write.)
+    const std::string_view want[3] = {a, b, m.kind == HandshakeKind::ClientFinish ? std::string_view() : c};
+    for (std::uint32_t n = 1; n <= 3; ++n)
+        require(known_bytes(back, bytes, n) == want[n - 1]);
 }
 
 }  // namespace funxmpp::fuzz

@@ -50,7 +50,7 @@ visit_view() {  # display filter, extra tshark options...
     run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -Y "$filter" -T fields -E occurrence=a -E "aggregator=$sep" \
         -e frame.number -e funxmpp.xml -e funxmpp.tag -e funxmpp.mac.valid -e wareg.endpoint -e wareg.phone \
         -e wareg.status -e wareg.reason -e wareg.pw_used_for -e wareg.request_in -e wareg.param \
-        -e _ws.expert.message 2>/dev/null
+        -e funxmpp.noise.message -e funxmpp.noise.pattern -e funxmpp.noise.counter -e _ws.expert.message 2>/dev/null
     info_column -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -Y "($filter) && (funxmpp || wareg)" 2>/dev/null
 }
 packets=$(run_tshark -r "$pcap" -T fields -e frame.number 2>/dev/null | wc -l)
@@ -110,6 +110,28 @@ check "$name: -z funxmpp,tree stanzas by tag" same "$WORK/tags.want" "$WORK/tags
 decrypted_want=$(wc -l <"$dir/$name.decrypted")
 decrypted_got=$(awk '/^  decrypted / { print $2 }' "$WORK/stats")
 check "$name: -z funxmpp,tree decrypted frames ($decrypted_want)" test "${decrypted_got:-0}" = "$decrypted_want"
+
+# The successor protocol (a CAPTURE.noise file): every handshake field, counter and Info text
+# the generator wrote, in the packet that completes each unit, in one pass and in two.
+if [ -s "$dir/$name.noise" ]; then
+    mapfile -t noise_fields < <(cut -f2 "$dir/$name.noise" | grep -vx '_ws.col.Info' | sort -u)
+    noise_view() {  # extra tshark options...
+        local args=()
+        for f in "${noise_fields[@]}"; do args+=(-e "$f"); done
+        run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -Y funxmpp -T fields -E occurrence=a -E "aggregator=$sep" \
+            -e frame.number "${args[@]}" 2>/dev/null |
+            awk -F '\t' -v sep="$sep" -v names="${noise_fields[*]}" '
+                BEGIN { n = split(names, name, " ") }
+                { for (i = 2; i <= NF; i++) { k = split($i, v, sep); for (j = 1; j <= k; j++) if (v[j] != "") print $1 "\t" name[i - 1] "\t" v[j] } }'
+        info_column -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -Y funxmpp 2>/dev/null | awk -F '\t' '{ print $1 "\t_ws.col.Info\t" $2 }'
+    }
+    order() { sort -s -t "$(printf '\t')" -k1,1n -k2,2; }
+    order <"$dir/$name.noise" >"$WORK/noise.want"
+    noise_view | order >"$WORK/noise.1pass"
+    check "$name: successor handshake fields, counters and Info" same "$WORK/noise.want" "$WORK/noise.1pass"
+    noise_view -2 | order >"$WORK/noise.2pass"
+    check "$name: successor fields in two passes" same "$WORK/noise.want" "$WORK/noise.2pass"
+fi
 
 # Registration requests and answers: the summary the script expects, in the Info column.
 info_column -r "$pcap" ${opts[@]+"${opts[@]}"} -Y wareg 2>/dev/null >"$WORK/wareg"

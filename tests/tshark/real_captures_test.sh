@@ -3,7 +3,7 @@
 # tshark with the plugin on the real public captures in ../shared/captures/real (not part of
 # the repository; skipped when absent). What a user checks: the plaintext login stanzas of
 # the 2015 WA 1.5 session decode, its encrypted frames are labelled as such and never parsed,
-# no expert error, TLS on 443 untouched, and the Noise-era successor stream not taken for FunXMPP.
+# no expert error, TLS on 443 untouched, and the Noise-era successor streams shown as such.
 # usage: real_captures_test.sh PLUGIN_DIR REAL_CAPTURES_DIR
 set -u
 PLUGIN_DIR=$1 real=$2
@@ -54,9 +54,34 @@ check "the TLS connection on 443 is dissected exactly as without the plugin" sam
 tls_12=$(run_tshark -r "$wa15" -o funxmpp.version:1.2 -Y tls 2>/dev/null | wc -l)
 check "TLS packets unchanged with the WA 1.2 preference too ($tls_12)" test "$tls_12" = "$tls_without"
 
-# --- the successor protocol ---
-check "successor stream: no packet decoded as FunXMPP" test "$(run_tshark -r "$noise" -Y funxmpp 2>/dev/null | wc -l)" = 0
-run_tshark -r "$noise" -T fields -e frame.protocols 2>/dev/null >"$WORK/with"
-run_tshark -r "$noise" --disable-protocol funxmpp -T fields -e frame.protocols 2>/dev/null >"$WORK/without"
-check "successor stream: dissected exactly as without the plugin" same "$WORK/without" "$WORK/with"
+# --- the successor protocol (2022 mobile app, client direction only) ---
+# Every connection: the routing prefix, the prologue WA 5.2 (MD dictionary 2), an IK ClientHello
+# (ephemeral key in the clear, encrypted static key and payload), then transport frames with
+# counters from 0; never a stanza, never an error.
+connections=$(run_tshark -r "$noise" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' 2>/dev/null | wc -l)
+run_tshark -r "$noise" -Y funxmpp -T fields -E occurrence=a -E "aggregator=$sep" -e tcp.stream -e funxmpp.noise.routing_info \
+    -e funxmpp.prologue -e funxmpp.noise.client_hello.ephemeral -e funxmpp.noise.client_hello.static \
+    -e funxmpp.noise.client_hello.payload -e funxmpp.noise.pattern -e funxmpp.noise.counter 2>"$WORK/stderr" >"$WORK/noise"
+count_streams() {  # column pattern [hex digits]: connections with a value in that column that matches
+    awk -F '\t' -v c="$1" -v re="$2" -v n="${3:-0}" '$c ~ re && (n == 0 || length($c) == n) { s[$1] = 1 }
+        END { k = 0; for (i in s) k++; print k }' "$WORK/noise"
+}
+check "successor: nothing on stderr" test ! -s "$WORK/stderr"
+check "successor: $connections connections, each with a routing prefix" test "$(count_streams 2 '^[0-9a-f]+$')" = "$connections"
+check "successor: each with the prologue WA 5.2" test "$(count_streams 3 '^57410502$')" = "$connections"
+check "successor: each with a ClientHello ephemeral key of 32 bytes" test "$(count_streams 4 '^[0-9a-f]+$' 64)" = "$connections"
+check "successor: each with an encrypted static key (48 bytes)" test "$(count_streams 5 '^[0-9a-f]+$' 96)" = "$connections"
+check "successor: each with an encrypted payload" test "$(count_streams 6 '^[0-9a-f]+$')" = "$connections"
+check "successor: each pattern IK" test "$(count_streams 7 '^IK$')" = "$connections"
+check "successor: transport frames counted from 0" test "$(count_streams 8 '(^|'"$sep"')0($|'"$sep"')')" -gt 0
+check "successor: version 5.2, dictionary 2" \
+    test "$(run_tshark -r "$noise" -Y 'funxmpp.version == "5.2" && funxmpp.noise.dictionary == 2' 2>/dev/null | wc -l)" -gt 0
+check "successor: no stanza invented from encrypted bytes" \
+    test "$(run_tshark -r "$noise" -Y 'funxmpp.xml || funxmpp.tag' 2>/dev/null | wc -l)" = 0
+check "successor: no expert error or warning" \
+    test "$(run_tshark -r "$noise" -Y 'funxmpp && _ws.expert.severity >= 0x00600000' 2>/dev/null | wc -l)" = 0
+run_tshark -r "$noise" -Y '!funxmpp' -T fields -e frame.number -e frame.protocols 2>/dev/null >"$WORK/with"
+run_tshark -r "$noise" --disable-protocol funxmpp -T fields -e frame.number -e frame.protocols 2>/dev/null |
+    awk -F '\t' 'NR == FNR { keep[$1] = 1; next } keep[$1]' "$WORK/with" - >"$WORK/without"
+check "successor: packets not ours dissected as without the plugin" same "$WORK/without" "$WORK/with"
 finish

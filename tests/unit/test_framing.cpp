@@ -161,9 +161,12 @@ TEST(Detect, PrologueFollowedByFramesIsClaimed)
 
 TEST(Detect, SuccessorNeedMoreTlsAndMidStream)
 {
-    EXPECT_EQ(classify("57 41 05 02 00 00 20").claim, StreamClaim::Successor);
-    EXPECT_EQ(classify("45 44 00 01 00 00 04").claim, StreamClaim::Successor);
-    EXPECT_EQ(classify("57 41 01 03").claim, StreamClaim::Successor);  // 1.3: no client used it
+    EXPECT_EQ(classify("57 41 05 02 00 00 20").claim, StreamClaim::Noise);
+    EXPECT_EQ(classify("45 44 00 01 00 00 04").claim, StreamClaim::Noise);
+    EXPECT_EQ(classify("57 41 05 02 00 00 20 12").claim, StreamClaim::Noise);
+    EXPECT_EQ(classify("57 41 49 54 20 61").claim, StreamClaim::Refused);  // "WAIT a": text
+    EXPECT_EQ(classify("45 44 00 01 ff ff ff").claim, StreamClaim::Noise);  // the dissector reports the length
+    EXPECT_EQ(classify("57 41 01 03").claim, StreamClaim::Refused);  // 1.3: no client used it
     EXPECT_EQ(classify("57 41").claim, StreamClaim::NeedMore);
     EXPECT_EQ(classify("57").claim, StreamClaim::NeedMore);
     // TLS application data reads as a plausible WA 1.2 frame header, but is TLS.

@@ -12,6 +12,8 @@
 //   .wareg   "<packet>\t<summary>" per registration request or answer (the script's words)
 //   .stream  what tshark -z funxmpp,xml prints: each connection's frames in order
 //
+// Successor-protocol scripts (version 2.x and later): see noise_session.hpp.
+//
 // Script lines (# starts a comment):
 //   version X.Y                 protocol version of the connections that follow
 //   client IP:PORT / server IP:PORT
@@ -58,8 +60,6 @@
 //                               change nothing (no stanza twice, ciphers not advanced)
 //   wait SECONDS
 //   close                       FIN handshake
-#include <zlib.h>
-
 #include <cstdio>
 #include <algorithm>
 #include <cctype>
@@ -78,6 +78,8 @@
 #include "codec/framing.hpp"
 #include "codec/text.hpp"
 #include "codec/xml.hpp"
+#include "compress.hpp"
+#include "noise_session.hpp"
 #include "pcap_writer.hpp"
 #include "session_xml.hpp"
 
@@ -106,17 +108,6 @@ struct Queued {
 {
     std::cerr << "script line " << line << ": " << why << "\n";
     std::exit(1);
-}
-
-std::string zlib_compress(const std::string &in)
-{
-    uLongf n = compressBound(static_cast<uLong>(in.size()));
-    std::string out(n, '\0');
-    if (compress2(reinterpret_cast<Bytef *>(out.data()), &n, reinterpret_cast<const Bytef *>(in.data()),
-                  static_cast<uLong>(in.size()), Z_BEST_COMPRESSION) != Z_OK)
-        throw std::runtime_error("zlib failed");
-    out.resize(n);
-    return out;
 }
 
 std::string hex_bytes(const std::string &text, int line)
@@ -466,7 +457,7 @@ void Session::line(int number, const std::string &text)
         auto v = parse_version(rest);
         dialect_ = v && is_funxmpp(*v) ? dialect_for(*v) : nullptr;
         if (dialect_ == nullptr)
-            fail(number, "unknown FunXMPP version " + rest + " (successor sessions are not generated yet)");
+            fail(number, "unknown FunXMPP version " + rest);
     } else if (cmd == "client" || cmd == "server") {
         if (!parse_endpoint(rest, cmd == "client" ? client_ : server_))
             fail(number, "expected IP:PORT");
@@ -592,9 +583,23 @@ int main(int argc, char **argv)
         return 2;
     }
     try {
-        Session s(argv[2]);
+        // The first version line says which protocol the script is in.
+        std::stringstream all;
+        all << script.rdbuf();
         std::string text;
-        for (int n = 1; std::getline(script, text); ++n)
+        bool successor = false;
+        for (std::istringstream lines(all.str()); std::getline(lines, text);)
+            if (text.rfind("version ", 0) == 0) {
+                successor = is_successor_version(text.substr(8, text.find(" #") - 8));
+                break;
+            }
+        std::istringstream lines(all.str());
+        if (successor) {
+            run_noise_script(lines, argv[2]);
+            return 0;
+        }
+        Session s(argv[2]);
+        for (int n = 1; std::getline(lines, text); ++n)
             s.line(n, text);
         s.finish();
     } catch (const std::exception &e) {

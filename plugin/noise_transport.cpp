@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "noise_transport.hpp"
+
+#include <epan/dissectors/packet-tcp.h>
+#include <epan/proto_data.h>
+
+#include <algorithm>
+
+#include "fields.hpp"
+#include "noise_view.hpp"
+
+namespace funxmpp::ws {
+
+using noise::Phase;
+using noise::StreamUnit;
+using noise::UnitKind;
+using noise::UnitStatus;
+
+namespace {
+
+// The phase a unit of this kind is read in, for a later pass that knows the unit's kind.
+Phase phase_of(UnitKind kind)
+{
+    switch (kind) {
+    case UnitKind::RoutingPrefix: return Phase::ClientStart;
+    case UnitKind::Prologue: return Phase::AfterPrefix;
+    case UnitKind::Frame: return Phase::Frames;
+    }
+    return Phase::Frames;
+}
+
+const NoiseUnitRecord *unit_record(const NoiseDirection &d, StreamPosition position)
+{
+    return static_cast<const NoiseUnitRecord *>(wmem_map_lookup(d.units, GUINT_TO_POINTER(position)));
+}
+
+void keep_unit_record(NoiseDirection &d, StreamPosition position, const NoiseUnitRecord &rec)
+{
+    auto *kept = wmem_new(wmem_file_scope(), NoiseUnitRecord);
+    *kept = rec;
+    wmem_map_insert(d.units, GUINT_TO_POINTER(position), kept);
+}
+
+bool lost_at(const NoiseDirection &d, StreamPosition position)
+{
+    return d.lost && position - d.lost_position < 0x80000000u && position != d.lost_position;
+}
+
+// ---- TCP ----------------------------------------------------------------------------------
+
+struct TcpContext {
+    NoiseConnection *nc;
+    int dir;
+    StreamPosition base, position;
+    Phase phase;  // what the unit about to be dissected is read as
+    bool desegment;
+    bool columns_taken;
+};
+
+guint tcp_unit_length(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
+{
+    auto *ctx = static_cast<TcpContext *>(data);
+    NoiseDirection &d = ctx->nc->dir[ctx->dir];
+    ctx->position = ctx->base + static_cast<StreamPosition>(offset);
+    const guint available = tvb_captured_length_remaining(tvb, offset);
+    if (lost_at(d, ctx->position) || (!PINFO_FD_VISITED(pinfo) && d.lost))
+        return available;  // shown as undecoded bytes
+    Phase phase = d.phase;
+    if (PINFO_FD_VISITED(pinfo)) {
+        const NoiseUnitRecord *rec = unit_record(d, ctx->position);
+        phase = rec != nullptr ? phase_of(rec->kind) : Phase::Frames;
+    }
+    ctx->phase = phase;
+    const guint n = std::min<guint>(available, noise::kRoutingHeader);
+    const StreamUnit u = noise::next_unit(tvb_get_ptr(tvb, offset, static_cast<gint>(n)), n, phase);
+    if (u.status == UnitStatus::Malformed && u.size == 0)  // the rest of the stream cannot be followed:
+        return std::min<guint>(available, static_cast<guint>(u.header()));  // the header that says so
+    if (u.status == UnitStatus::NeedMore && n < u.size && u.size <= noise::kRoutingHeader) {
+        // Not even the unit's header is here: ask for one more segment (or show what there is).
+        return ctx->desegment && pinfo->can_desegment > 0 ? 0 : available;
+    }
+    return static_cast<guint>(u.size);
+}
+
+int tcp_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    auto *ctx = static_cast<TcpContext *>(data);
+    NoiseDirection &d = ctx->nc->dir[ctx->dir];
+    const int length = static_cast<int>(tvb_reported_length(tvb));
+    if (lost_at(d, ctx->position) || (!PINFO_FD_VISITED(pinfo) && d.lost)) {
+        show_noise_undecoded(tvb, 0, pinfo, tree, ctx->dir, false, ctx->columns_taken);
+        return length;
+    }
+    NoiseUnitRecord rec{};
+    if (!PINFO_FD_VISITED(pinfo)) {
+        const guint have = tvb_captured_length(tvb);
+        const guint8 *bytes = tvb_get_ptr(tvb, 0, static_cast<gint>(have));
+        const StreamUnit u = noise::next_unit(bytes, have, ctx->phase);
+        rec = learn_noise_unit(ctx->nc, ctx->dir, u, bytes);
+        keep_unit_record(d, ctx->position, rec);
+        d.phase = noise::phase_after(d.phase, u);
+        if (u.status == UnitStatus::Malformed && u.size == 0) {
+            d.lost = true;
+            d.lost_position = ctx->position;
+        }
+    } else if (const NoiseUnitRecord *kept = unit_record(d, ctx->position)) {
+        rec = *kept;
+    } else {
+        show_noise_undecoded(tvb, 0, pinfo, tree, ctx->dir, false, ctx->columns_taken);
+        return length;
+    }
+    show_noise_unit(tvb, pinfo, tree, ctx->nc, ctx->dir, rec, ctx->columns_taken);
+    return length;
+}
+
+}  // namespace
+
+void dissect_noise_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ConversationState *st, int dir,
+                       StreamPosition base, bool desegment)
+{
+    TcpContext ctx{st->noise, dir, base, 0, Phase::Frames, desegment, false};
+    tcp_dissect_pdus(tvb, pinfo, tree, desegment, noise::kFrameHeader, tcp_unit_length, tcp_unit, &ctx);
+}
+
+// ---- WebSocket ----------------------------------------------------------------------------
+
+namespace {
+
+int proto_funxmpp = -1;
+
+// A unit that a message completes: where it starts in the direction's stream and, when it
+// began in an earlier message, a copy of its bytes.
+struct WsUnit {
+    StreamPosition position;
+    guint32 size;
+    const guint8 *bytes;  // nullptr: wholly inside this message
+    NoiseUnitRecord rec;
+};
+
+// What the first pass learnt about one WebSocket message of ours.
+struct WsMessage {
+    StreamPosition position;  // of the message's first byte in its direction's stream
+    guint32 length;
+    guint32 unit_count;
+    WsUnit *units;
+    guint32 tail;             // bytes from here on begin a unit completed by a later message
+    bool lost;                // the stream was lost before or in this message
+    StreamPosition lost_from; // the first byte not followed
+};
+
+constexpr guint32 kMessageKeyBase = 0x4E000000;  // 'N': per-packet data of WebSocket messages
+constexpr guint32 kDissectionKey = 0x4E7FFFFF;   // this dissection's state (packet pool)
+
+// This dissection of the packet so far: the WebSocket dissector calls us once per message, in
+// order, on every visit, and sets its own Info text before each message.
+struct PacketDissection {
+    guint32 messages;
+    bool columns_taken;
+    const char *info;  // our Info text after the messages shown so far
+};
+
+PacketDissection *packet_dissection(packet_info *pinfo)
+{
+    auto *p = static_cast<PacketDissection *>(p_get_proto_data(pinfo->pool, pinfo, proto_funxmpp, kDissectionKey));
+    if (p == nullptr) {
+        p = wmem_new0(pinfo->pool, PacketDissection);
+        p_add_proto_data(pinfo->pool, pinfo, proto_funxmpp, kDissectionKey, p);
+    }
+    return p;
+}
+
+// First pass: the message's bytes join the direction's pending bytes; every unit they complete
+// is learnt and kept.
+WsMessage *learn_message(NoiseConnection *nc, int dir, tvbuff_t *tvb)
+{
+    NoiseDirection &d = nc->dir[dir];
+    const guint32 length = tvb_reported_length(tvb);
+    auto *m = wmem_new0(wmem_file_scope(), WsMessage);
+    m->position = d.next_position;
+    m->length = length;
+    m->tail = length;
+    d.next_position += length;
+    if (d.lost) {
+        m->lost = true;
+        m->lost_from = m->position;
+        return m;
+    }
+    if (d.pending == nullptr)
+        d.pending = wmem_array_new(wmem_file_scope(), 1);
+    if (wmem_array_get_count(d.pending) == 0)
+        d.pending_position = m->position;
+    wmem_array_append(d.pending, tvb_get_ptr(tvb, 0, static_cast<gint>(length)), length);
+
+    wmem_array_t *units = wmem_array_new(wmem_file_scope(), sizeof(WsUnit));
+    const guint8 *bytes = static_cast<const guint8 *>(wmem_array_get_raw(d.pending));
+    const guint32 count = wmem_array_get_count(d.pending);
+    guint32 at = 0;
+    while (at < count) {
+        const StreamUnit u = noise::next_unit(bytes + at, count - at, d.phase);
+        const StreamPosition position = d.pending_position + at;
+        if (u.status == UnitStatus::NeedMore)
+            break;
+        if (u.status == UnitStatus::Malformed && u.size == 0) {
+            // Show the header that says so, then nothing more of this direction.
+            WsUnit w{position, static_cast<guint32>(std::min<std::size_t>(u.header(), count - at)), nullptr,
+                     learn_noise_unit(nc, dir, u, bytes + at)};
+            if (position < m->position)
+                w.bytes = static_cast<const guint8 *>(wmem_memdup(wmem_file_scope(), bytes + at, w.size));
+            wmem_array_append_one(units, w);
+            d.lost = true;
+            d.lost_position = position + w.size;
+            m->lost = true;
+            m->lost_from = d.lost_position;
+            at = count;
+            break;
+        }
+        WsUnit w{position, static_cast<guint32>(u.size), nullptr, learn_noise_unit(nc, dir, u, bytes + at)};
+        if (position < m->position)  // began in an earlier message: keep a copy of the whole unit
+            w.bytes = static_cast<const guint8 *>(wmem_memdup(wmem_file_scope(), bytes + at, w.size));
+        wmem_array_append_one(units, w);
+        d.phase = noise::phase_after(d.phase, u);
+        at += static_cast<guint32>(u.size);
+    }
+    // What is left begins a unit that a later message completes.
+    if (at < count) {
+        const StreamPosition rest = d.pending_position + at;
+        m->tail = rest > m->position ? rest - m->position : 0;
+    }
+    wmem_array_t *left = wmem_array_new(wmem_file_scope(), 1);
+    if (at < count)
+        wmem_array_append(left, bytes + at, count - at);
+    wmem_destroy_array(d.pending);
+    d.pending = left;
+    d.pending_position += at;
+
+    m->unit_count = wmem_array_get_count(units);
+    m->units = static_cast<WsUnit *>(wmem_array_get_raw(units));
+    return m;
+}
+
+void show_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const NoiseConnection *nc, int dir,
+                  const WsMessage &m, PacketDissection &pd)
+{
+    bool columns_taken = false;
+    if (pd.columns_taken) {
+        // Ours already: put back what the earlier messages of the packet showed.
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "FunXMPP");
+        col_clear(pinfo->cinfo, COL_INFO);
+        col_add_str(pinfo->cinfo, COL_INFO, pd.info != nullptr ? pd.info : "");
+        columns_taken = true;
+    }
+    for (guint32 i = 0; i < m.unit_count; ++i) {
+        const WsUnit &w = m.units[i];
+        tvbuff_t *unit_tvb;
+        if (w.bytes != nullptr) {
+            unit_tvb = tvb_new_child_real_data(tvb, w.bytes, w.size, w.size);
+            add_new_data_source(pinfo, unit_tvb, "Reassembled Noise frame");
+        } else {
+            unit_tvb = tvb_new_subset_length(tvb, static_cast<gint>(w.position - m.position), static_cast<gint>(w.size));
+        }
+        show_noise_unit(unit_tvb, pinfo, tree, nc, dir, w.rec, columns_taken);
+    }
+    if (m.lost) {
+        const guint32 from = m.lost_from > m.position ? m.lost_from - m.position : 0;
+        if (from < m.length)
+            show_noise_undecoded(tvb, static_cast<int>(from), pinfo, tree, dir, false, columns_taken);
+    } else if (m.tail < m.length) {
+        // A frame that a later message completes (shown there, whole).
+        if (!columns_taken) {
+            col_set_str(pinfo->cinfo, COL_PROTOCOL, "FunXMPP");
+            col_clear(pinfo->cinfo, COL_INFO);
+            columns_taken = true;
+        }
+        proto_item *top = proto_tree_add_item(tree, proto_funxmpp, tvb, static_cast<gint>(m.tail), -1, ENC_NA);
+        proto_tree *t = proto_item_add_subtree(top, fields.ett_noise);
+        proto_tree_add_item(t, fields.noise_fragment, tvb, static_cast<gint>(m.tail), -1, ENC_NA);
+        proto_item_append_text(top, ", %s, frame continued in a later message",
+                               dir == kClientToServer ? "Client to server" : "Server to client");
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[frame continued in a later message]");
+    }
+    if (columns_taken && pinfo->cinfo != nullptr) {
+        pd.columns_taken = true;
+        pd.info = wmem_strdup(pinfo->pool, col_get_text(pinfo->cinfo, COL_INFO));
+    }
+}
+
+ws_bool dissect_noise_websocket(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
+{
+    ConversationState *st = conversation_state(pinfo, false);
+    const guint32 length = tvb_captured_length(tvb);
+    if (length != tvb_reported_length(tvb) || length == 0)
+        return false;  // cut short by the snapshot length: nothing to follow
+    if (st == nullptr || st->noise == nullptr) {
+        if (PINFO_FD_VISITED(pinfo))
+            return false;
+        // A first message may end inside the routing prefix ("ED" 00 01 is distinctive enough).
+        const auto start = noise::recognise_client_start(tvb_get_ptr(tvb, 0, static_cast<gint>(length)), length);
+        if (start != noise::Recognition::Yes && !(start == noise::Recognition::NeedMore && length >= 4))
+            return false;
+        if (st == nullptr)
+            st = conversation_state(pinfo, true);
+        start_noise(st, pinfo, true);
+    }
+    if (!st->noise->over_websocket)
+        return false;
+    const int dir = direction(st, pinfo, nullptr);
+    PacketDissection *pd = packet_dissection(pinfo);
+    const guint32 key = kMessageKeyBase + pd->messages++;
+    auto *m = static_cast<WsMessage *>(p_get_proto_data(wmem_file_scope(), pinfo, proto_funxmpp, key));
+    if (m == nullptr) {
+        if (PINFO_FD_VISITED(pinfo))
+            return false;  // a message the first pass did not see as ours
+        m = learn_message(st->noise, dir, tvb);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_funxmpp, key, m);
+    }
+    show_message(tvb, pinfo, tree, st->noise, dir, *m, *pd);
+    return true;
+}
+
+}  // namespace
+
+void register_noise_websocket(int proto)
+{
+    proto_funxmpp = proto;
+    heur_dissector_add("ws", dissect_noise_websocket, "FunXMPP successor (Noise) over WebSocket", "funxmpp_ws", proto,
+                       HEURISTIC_ENABLE);
+}
+
+}  // namespace funxmpp::ws

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "noise_view.hpp"
+
+#include <epan/expert.h>
+
+#include <cstdio>
+
+#include "codec/noise.hpp"
+#include "fields.hpp"
+
+namespace funxmpp::ws {
+
+using noise::FrameRole;
+using noise::HandshakeKind;
+using noise::UnitKind;
+using noise::UnitProblem;
+
+NoiseUnitRecord learn_noise_unit(NoiseConnection *nc, int dir, const noise::StreamUnit &u, const guint8 *bytes)
+{
+    NoiseUnitRecord r{};
+    r.kind = u.kind;
+    r.problem = u.problem;
+    if (u.status != noise::UnitStatus::Unit)
+        return r;
+    if (u.kind == UnitKind::Prologue) {
+        nc->version = u.version;
+        nc->version_known = true;
+    } else if (u.kind == UnitKind::Frame) {
+        r.frame = nc->progress.assign(dir, bytes + noise::kFrameHeader, u.length);
+    }
+    return r;
+}
+
+namespace {
+
+void take_columns(packet_info *pinfo, bool &columns_taken)
+{
+    if (columns_taken)
+        return;
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "FunXMPP");
+    col_clear(pinfo->cinfo, COL_INFO);
+    columns_taken = true;
+}
+
+proto_tree *top_item(tvbuff_t *tvb, proto_tree *parent, int dir, proto_item **top)
+{
+    *top = proto_tree_add_item(parent, fields.proto, tvb, 0, -1, ENC_NA);
+    proto_item_append_text(*top, ", %s", dir == kClientToServer ? "Client to server" : "Server to client");
+    return proto_item_add_subtree(*top, fields.ett_noise);
+}
+
+void version_items(proto_tree *tree, tvbuff_t *tvb, int offset, int length, Version v, bool generated)
+{
+    char text[8];
+    std::snprintf(text, sizeof text, "%u.%u", v.major, v.minor);
+    proto_item *vi = proto_tree_add_string(tree, fields.version, tvb, offset, length, text);
+    if (dialect_for(v) != nullptr) {
+        proto_item *di = proto_tree_add_uint(tree, fields.noise_dictionary, tvb, offset + length - 1, length > 0 ? 1 : 0,
+                                             v.minor);
+        if (generated)
+            proto_item_set_generated(di);
+    }
+    if (generated)
+        proto_item_set_generated(vi);
+}
+
+void show_prologue(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *tree)
+{
+    const Version v{tvb_get_uint8(tvb, 2), tvb_get_uint8(tvb, 3)};
+    proto_item_append_text(top, ", Prologue WA %u.%u", v.major, v.minor);
+    proto_item *pi = proto_tree_add_item(tree, fields.prologue, tvb, 0, 4, ENC_NA);
+    proto_tree *pt = proto_item_add_subtree(pi, fields.ett_prologue);
+    version_items(pt, tvb, 2, 2, v, false);
+    if (!noise::known_successor_version(v))
+        expert_add_info_format(pinfo, pi, &fields.ei_noise_unknown_version,
+                               "WA %u.%u: no client is known to use this version; its node dictionary is unknown",
+                               v.major, v.minor);
+    col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "WA %u.%u", v.major, v.minor);
+}
+
+void show_routing_prefix(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *tree, UnitProblem problem)
+{
+    proto_item_append_text(top, ", Routing prefix");
+    proto_item *pi = proto_tree_add_item(tree, fields.noise_routing_prefix, tvb, 0, -1, ENC_NA);
+    proto_tree *pt = proto_item_add_subtree(pi, fields.ett_prologue);
+    guint32 length = 0;
+    proto_item *li = proto_tree_add_item_ret_uint(pt, fields.noise_routing_length, tvb, 4, 3, ENC_BIG_ENDIAN, &length);
+    if (problem == UnitProblem::RoutingTooLong) {
+        expert_add_info_format(pinfo, li, &fields.ei_noise_routing,
+                               "Routing info of %u bytes (at most %u expected): the stream cannot be followed", length,
+                               noise::kMaxRoutingInfo);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[Malformed: routing info too long]");
+        return;
+    }
+    proto_tree_add_item(pt, fields.noise_routing_info, tvb, 7, static_cast<int>(length), ENC_NA);
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Routing prefix");
+}
+
+// The fields of a handshake message, each where it is on the wire.
+void show_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *tree, const NoiseUnitRecord &rec)
+{
+    const int base = static_cast<int>(noise::kFrameHeader);
+    const guint length = tvb_reported_length_remaining(tvb, base);
+    const HandshakeKind due = rec.frame.role == FrameRole::ClientHello   ? HandshakeKind::ClientHello
+                              : rec.frame.role == FrameRole::ServerHello ? HandshakeKind::ServerHello
+                                                                         : HandshakeKind::ClientFinish;
+    const noise::HandshakeMessage m = noise::parse_handshake(tvb_get_ptr(tvb, base, static_cast<gint>(length)), length);
+    const char *name = noise::handshake_kind_name(due);
+
+    proto_item *mi = proto_tree_add_item(tree, fields.noise_handshake, tvb, base, static_cast<gint>(length), ENC_NA);
+    proto_item_set_text(mi, "%s", name);
+    proto_tree *mt = proto_item_add_subtree(mi, fields.ett_noise_message);
+    proto_item_set_generated(proto_tree_add_string(mt, fields.noise_message, tvb, base, 0, name));
+    proto_item_append_text(top, ", Noise %s", name);
+    if ((rec.frame.role == FrameRole::ClientHello || rec.frame.role == FrameRole::ServerHello) &&
+        rec.frame.pattern != noise::Pattern::Unknown) {
+        const char *pattern = noise::pattern_name(rec.frame.pattern);
+        proto_item_set_generated(proto_tree_add_string(mt, fields.noise_pattern, tvb, base, 0, pattern));
+        proto_item_append_text(mi, " (%s)", pattern);
+    }
+    if (rec.frame.role == FrameRole::ClientHello && rec.frame.pattern != noise::Pattern::Unknown)
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "Noise %s (%s)", name, noise::pattern_name(rec.frame.pattern));
+    else
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "Noise %s", name);
+
+    if (m.kind != due && m.error == protobuf::Error::None)
+        expert_add_info_format(pinfo, mi, &fields.ei_noise_not_handshake, "A %s is due here; the frame holds %s", name,
+                               m.kind == HandshakeKind::None ? "no handshake message"
+                                                             : noise::handshake_kind_name(m.kind));
+    if (m.several_kinds)
+        expert_add_info_format(pinfo, mi, &fields.ei_noise_not_handshake, "More than one handshake message in the frame");
+    for (std::size_t i = 0; i < m.count; ++i) {
+        const noise::HandshakeItem &item = m.items[i];
+        const int at = base + static_cast<int>(item.field.offset);
+        const int size = static_cast<int>(item.field.end() - item.field.offset);
+        const int value_at = base + static_cast<int>(item.field.value_offset);
+        const int value_size = static_cast<int>(item.field.value_length);
+        const int hf = item.info != nullptr ? noise_field(m.kind, item.field.number) : -1;
+        proto_item *fi = nullptr;
+        if (hf == -1) {
+            fi = proto_tree_add_uint(mt, fields.noise_unknown_field, tvb, at, size, item.field.number);
+            expert_add_info_format(pinfo, fi, &fields.ei_noise_unknown_field, "Field %u is not one the spec names",
+                                   item.field.number);
+            continue;
+        }
+        if (item.wrong_wire_type) {
+            fi = proto_tree_add_uint(mt, fields.noise_unknown_field, tvb, at, size, item.field.number);
+            expert_add_info_format(pinfo, fi, &fields.ei_noise_wire_type, "Field %u (%s) has wire type %u",
+                                   item.field.number, item.info->name, static_cast<unsigned>(item.field.wire));
+            continue;
+        }
+        switch (item.info->value) {
+        case noise::FieldValue::Bytes: fi = proto_tree_add_item(mt, hf, tvb, value_at, value_size, ENC_NA); break;
+        case noise::FieldValue::Bool: fi = proto_tree_add_boolean(mt, hf, tvb, at, size, item.field.varint != 0); break;
+        case noise::FieldValue::Enum:
+            fi = proto_tree_add_uint(mt, hf, tvb, at, size, static_cast<guint32>(item.field.varint));
+            break;
+        }
+        if (item.wrong_size)
+            expert_add_info_format(pinfo, fi, &fields.ei_noise_key_size, "%s of %d bytes, %u expected", item.info->name,
+                                   value_size, item.info->expected_size);
+        if (item.info->extended)
+            expert_add_info(pinfo, fi, &fields.ei_noise_extended);
+    }
+    if (m.too_many_fields)
+        expert_add_info_format(pinfo, mi, &fields.ei_noise_malformed, "More than %u fields: the rest are not listed",
+                               static_cast<unsigned>(noise::kMaxHandshakeItems));
+    if (m.error != protobuf::Error::None)
+        expert_add_info_format(pinfo, mi, &fields.ei_noise_malformed, "Malformed protobuf at byte %u of the message: %s",
+                               static_cast<unsigned>(m.error_offset), protobuf::error_text(m.error));
+}
+
+void show_transport(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *tree, const NoiseUnitRecord &rec,
+                    guint32 length)
+{
+    const int base = static_cast<int>(noise::kFrameHeader);
+    proto_item_set_generated(proto_tree_add_uint(tree, fields.noise_counter, tvb, 0, 0, rec.frame.counter));
+    proto_item *pi = proto_tree_add_item(tree, fields.encrypted_payload, tvb, base, static_cast<int>(length), ENC_NA);
+    proto_item_append_text(top, ", encrypted frame #%u", rec.frame.counter);
+    col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame #%u (%u bytes)", rec.frame.counter, length);
+    if (length < noise::kTagLength)
+        expert_add_info_format(pinfo, pi, &fields.ei_noise_short_frame, "%u bytes: shorter than the AES-GCM tag", length);
+    else
+        expert_add_info(pinfo, pi, &fields.ei_noise_encrypted);
+}
+
+}  // namespace
+
+void show_noise_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, const NoiseConnection *nc, int dir,
+                     const NoiseUnitRecord &rec, bool &columns_taken)
+{
+    take_columns(pinfo, columns_taken);
+    proto_item *top = nullptr;
+    proto_tree *tree = top_item(tvb, parent, dir, &top);
+    if (rec.kind == UnitKind::RoutingPrefix) {
+        show_routing_prefix(tvb, pinfo, top, tree, rec.problem);
+        return;
+    }
+    if (rec.kind == UnitKind::Prologue) {
+        show_prologue(tvb, pinfo, top, tree);
+        return;
+    }
+    if (nc->version_known)
+        version_items(tree, tvb, 0, 0, nc->version, true);
+    guint32 length = 0;
+    proto_item *fi = proto_tree_add_item(tree, fields.frame, tvb, 0, static_cast<int>(noise::kFrameHeader), ENC_NA);
+    proto_tree *ft = proto_item_add_subtree(fi, fields.ett_frame);
+    proto_tree_add_item_ret_uint(ft, fields.frame_length, tvb, 0, 3, ENC_BIG_ENDIAN, &length);
+    proto_item_set_text(fi, "Frame header: %u bytes", length);
+    if (rec.problem == UnitProblem::NoPrologue)
+        expert_add_info(pinfo, fi, &fields.ei_noise_no_prologue);
+    if (length == 0) {
+        proto_tree_add_expert(ft, pinfo, &fields.ei_zero_length, tvb, 0, 3);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[Malformed: frame of length 0]");
+        return;
+    }
+    proto_item_append_text(top, ", %u bytes", length);
+    if (rec.frame.role == FrameRole::Transport)
+        show_transport(tvb, pinfo, top, tree, rec, length);
+    else
+        show_handshake(tvb, pinfo, top, tree, rec);
+}
+
+void show_noise_undecoded(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *parent, int dir, bool first,
+                          bool &columns_taken)
+{
+    take_columns(pinfo, columns_taken);
+    proto_item *top = nullptr;
+    proto_tree *tree = top_item(tvb, parent, dir, &top);
+    proto_item *ui = proto_tree_add_item(tree, fields.noise_undecoded, tvb, offset, -1, ENC_NA);
+    if (first)
+        expert_add_info(pinfo, ui, &fields.ei_noise_lost);
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "undecoded bytes");
+}
+
+}  // namespace funxmpp::ws

@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Successor sessions: what the script queues is real protocol (Noise XX computed with the
+// codec's libgcrypt code, checked against SUCCESSOR 2.6 by the unit tests), and what the
+// dissector must show for it is written from what was queued, never from a dissector.
+#include "noise_session.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <vector>
+
+#include "codec/encoder.hpp"
+#include "codec/handshake.hpp"
+#include "codec/noise.hpp"
+#include "codec/noise_stream.hpp"
+#include "codec/text.hpp"
+#include "codec/tree.hpp"
+#include "codec/version.hpp"
+#include "codec/xml.hpp"
+#include "compress.hpp"
+#include "pcap_writer.hpp"
+#include "session_xml.hpp"
+
+namespace funxmpp::capture {
+
+namespace {
+
+using noise::Key32;
+
+constexpr std::size_t kMss = 1460;
+constexpr double kSegmentGap = 0.001, kSendGap = 0.010;
+
+[[noreturn]] void fail(int line, const std::string &why)
+{
+    std::cerr << "script line " << line << ": " << why << "\n";
+    std::exit(1);
+}
+
+std::string hex(std::string_view bytes)
+{
+    std::string out;
+    append_hex(out, bytes);
+    return out;
+}
+
+std::string len24(std::size_t n)
+{
+    return std::string{static_cast<char>(n >> 16 & 0xFF), static_cast<char>(n >> 8 & 0xFF), static_cast<char>(n & 0xFF)};
+}
+
+// A unit of a direction's byte stream (routing prefix, prologue or frame) and what the packet
+// that completes it must show.
+struct Unit {
+    std::string bytes;
+    std::string info;                                         // its part of the Info column
+    std::vector<std::pair<std::string, std::string>> fields;  // field, value (tshark -T fields)
+    std::vector<std::string> experts;
+    std::string plaintext_xml;                                // transport frames: the node (part 2)
+};
+
+class NoiseSession {
+public:
+    struct XxHandshakeBytes {
+        noise::XxHandshake hs;
+        std::string client_ephemeral_public;
+        noise::HandshakeMessage server_hello;  // parsed, for the fields it must show
+        noise::HandshakeMessage client_finish;
+    };
+
+    explicit NoiseSession(const std::string &stem) : pcap_(stem + ".pcap"), stem_(stem)
+    {
+        if (!pcap_.ok())
+            throw std::runtime_error("cannot write " + stem + ".pcap");
+    }
+    void line(int number, const std::string &text);
+    void finish();
+
+private:
+    const XxHandshakeBytes &handshake(int line);
+    Unit &queue(int side, Unit u)
+    {
+        queue_[side].push_back(std::move(u));
+        return queue_[side].back();
+    }
+    void queue_transport(int line, int side, const std::string &rest);
+    void send(int line, int side, const std::string &sizes);
+    std::string websocket_frame(int side, const std::string &payload);
+    void record(std::uint32_t packet, const Unit &u, int side);
+
+    PcapWriter pcap_;
+    std::string stem_;
+    std::optional<Version> version_;
+    bool websocket_ = false, deflate_ = false;
+    Endpoint client_, server_;
+    std::unique_ptr<TcpConnection> conn_;
+    std::uint32_t isn_ = 1000;
+    double time_ = 1700000000.0;
+    std::mt19937 rng_{1};
+    std::vector<Unit> queue_[2];
+    std::optional<noise::XxKeys> keys_;
+    std::string certificate_ = "certificate", client_payload_ = "client payload";
+    std::optional<XxHandshakeBytes> hs_;
+    std::uint32_t counter_[2] = {0, 0};
+    bool client_hello_queued_ = false;  // this connection's: a ServerHello's pattern follows from it
+    // Expectations, by packet.
+    std::vector<std::pair<std::uint32_t, std::string>> noise_lines_, expert_lines_, plain_lines_;
+    std::map<std::uint32_t, std::string> info_;
+    std::vector<std::string> keylog_;
+};
+
+std::optional<Version> parse_successor_version(const std::string &text)
+{
+    std::optional<Version> v = parse_version(text);
+    return v && !is_funxmpp(*v) ? v : std::nullopt;
+}
+
+Key32 random_key(std::mt19937 &rng)
+{
+    Key32 k;
+    for (auto &b : k)
+        b = static_cast<std::uint8_t>(rng() & 0xFF);
+    return k;
+}
+
+const NoiseSession::XxHandshakeBytes &NoiseSession::handshake(int line)
+{
+    if (hs_)
+        return *hs_;
+    if (!version_)
+        fail(line, "no version given");
+    if (!keys_)
+        keys_ = noise::XxKeys{random_key(rng_), random_key(rng_), random_key(rng_), random_key(rng_)};
+    const std::string prologue{'W', 'A', static_cast<char>(version_->major), static_cast<char>(version_->minor)};
+    std::optional<noise::XxHandshake> hs = noise::make_xx_handshake(prologue, *keys_, certificate_, client_payload_);
+    std::optional<Key32> e = noise::x25519_public(keys_->client_ephemeral);
+    if (!hs || !e)
+        fail(line, "libgcrypt refused the Noise handshake");
+    XxHandshakeBytes b{*hs, std::string(noise::as_view(*e)), {}, {}};
+    b.server_hello = noise::parse_handshake(reinterpret_cast<const std::uint8_t *>(hs->server_hello.data()),
+                                            hs->server_hello.size());
+    b.client_finish = noise::parse_handshake(reinterpret_cast<const std::uint8_t *>(hs->client_finish.data()),
+                                             hs->client_finish.size());
+    if (!b.server_hello.ok() || !b.client_finish.ok())
+        fail(line, "made a handshake message the codec cannot read");
+    hs_ = std::move(b);
+    return *hs_;
+}
+
+// The value of a parsed handshake field, as bytes.
+std::string field_bytes(const std::string &message, const noise::HandshakeMessage &m, std::uint32_t number)
+{
+    const noise::HandshakeItem *item = m.find(number);
+    return item == nullptr ? std::string() : message.substr(item->field.value_offset, item->field.value_length);
+}
+
+void NoiseSession::queue_transport(int line, int side, const std::string &rest)
+{
+    const XxHandshakeBytes &h = handshake(line);
+    std::istringstream in(rest);
+    std::string word;
+    in >> word;
+    Unit u;
+    std::string plaintext;
+    if (word == "garbage") {
+        // A frame of random bytes where a transport frame is due: it fails its tag (part 2).
+        unsigned long n = 0;
+        in >> n;
+        for (unsigned long i = 0; i < n; ++i)
+            plaintext += static_cast<char>(rng_() & 0xFF);
+        u.bytes = len24(plaintext.size()) + plaintext;
+    } else {
+        const Dialect *d = dialect_for(*version_);
+        if (d == nullptr)
+            fail(line, "no node format known for this version: use garbage frames");
+        const bool compressed = word == "compressed";
+        Node node = parse_stanza(compressed ? rest.substr(rest.find('<')) : rest, rng_);
+        const std::string encoded = encode_node(*d, node);
+        plaintext = compressed ? std::string(1, '\x02') + zlib_compress(encoded) : std::string(1, '\0') + encoded;
+        const Key32 &key = side == 0 ? h.hs.c2s : h.hs.s2c;
+        std::optional<std::string> sealed = noise::gcm_seal(key, counter_[side], plaintext);
+        if (!sealed)
+            fail(line, "libgcrypt refused AES-GCM");
+        u.bytes = len24(sealed->size()) + *sealed;
+        u.plaintext_xml = to_xml(node);
+    }
+    const std::size_t length = u.bytes.size() - 3;
+    u.info = "encrypted frame #" + std::to_string(counter_[side]) + " (" + std::to_string(length) + " bytes)";
+    u.fields.push_back({"funxmpp.noise.counter", std::to_string(counter_[side])});
+    u.experts.push_back(length < noise::kTagLength ? "funxmpp.malformed.short_frame" : "funxmpp.noise.encrypted");
+    ++counter_[side];
+    queue(side, std::move(u));
+}
+
+std::string NoiseSession::websocket_frame(int side, const std::string &message)
+{
+    const std::string payload = deflate_ ? websocket_deflate(message) : message;
+    std::string f;
+    f += static_cast<char>(deflate_ ? 0xC2 : 0x82);  // FIN, (RSV1 = compressed), binary
+    const char mask_bit = side == 0 ? static_cast<char>(0x80) : 0;
+    if (payload.size() < 126) {
+        f += static_cast<char>(mask_bit | static_cast<char>(payload.size()));
+    } else if (payload.size() < 65536) {
+        f += static_cast<char>(mask_bit | 126);
+        f += static_cast<char>(payload.size() >> 8);
+        f += static_cast<char>(payload.size() & 0xFF);
+    } else {
+        f += static_cast<char>(mask_bit | 127);
+        for (int i = 7; i >= 0; --i)
+            f += static_cast<char>(static_cast<std::uint64_t>(payload.size()) >> (8 * i) & 0xFF);
+    }
+    if (side == 1)
+        return f + payload;
+    char mask[4];
+    for (char &m : mask)
+        m = static_cast<char>(rng_() & 0xFF);
+    f.append(mask, 4);
+    for (std::size_t i = 0; i < payload.size(); ++i)
+        f += static_cast<char>(payload[i] ^ mask[i % 4]);
+    return f;
+}
+
+void NoiseSession::record(std::uint32_t packet, const Unit &u, int side)
+{
+    std::string &info = info_[packet];
+    info += (info.empty() ? "" : ", ") + u.info;
+    for (const auto &[field, value] : u.fields)
+        noise_lines_.emplace_back(packet, field + "\t" + value);
+    for (const std::string &e : u.experts)
+        expert_lines_.emplace_back(packet, e);
+    if (!u.plaintext_xml.empty())
+        plain_lines_.emplace_back(packet, std::string(side == 0 ? "c" : "s") + "\t" + u.plaintext_xml);
+}
+
+// Sends what is queued: over TCP, in segments of the given sizes; over WebSocket, in messages
+// of the given sizes (each message in its own segments).
+void NoiseSession::send(int line, int side, const std::string &sizes)
+{
+    if (!conn_)
+        fail(line, "send before connect");
+    std::string bytes;
+    std::vector<std::pair<std::size_t, const Unit *>> ends;  // unit end offset -> unit
+    for (const Unit &u : queue_[side]) {
+        bytes += u.bytes;
+        ends.emplace_back(bytes.size(), &u);
+    }
+    std::vector<std::size_t> cuts;
+    std::istringstream in(sizes);
+    for (std::string n; std::getline(in, n, ',');)
+        if (!n.empty())
+            cuts.push_back(std::stoul(n));
+    std::size_t pos = 0, next = 0;
+    while (pos < bytes.size()) {
+        std::size_t len = cuts.empty() ? bytes.size() - pos : cuts.front();
+        if (!cuts.empty())
+            cuts.erase(cuts.begin());
+        len = std::min(len, bytes.size() - pos);
+        if (!websocket_)
+            len = std::min(len, kMss);
+        if (len == 0)
+            fail(line, "a segment or message of 0 bytes");
+        const std::string chunk = bytes.substr(pos, len);
+        std::uint32_t packet = 0;
+        if (websocket_) {
+            const std::string frame = websocket_frame(side, chunk);
+            for (std::size_t at = 0; at < frame.size(); at += kMss) {
+                packet = conn_->send(time_, side, std::string_view(frame).substr(at, kMss));
+                time_ += kSegmentGap;
+            }
+        } else {
+            packet = conn_->send(time_, side, chunk);
+            time_ += kSegmentGap;
+        }
+        pos += len;
+        for (; next < ends.size() && ends[next].first <= pos; ++next)
+            record(packet, *ends[next].second, side);
+        // A message that ends inside a unit shows the unit's first bytes (or a middle part).
+        const std::size_t next_start = next == 0 ? 0 : ends[next - 1].first;
+        if (websocket_ && next < ends.size() && next_start < pos) {
+            std::string &info = info_[packet];
+            info += (info.empty() ? "" : ", ") + std::string("[frame continued in a later message]");
+        }
+    }
+    conn_->ack(time_, 1 - side);
+    time_ += kSendGap;
+    queue_[side].clear();
+}
+
+void NoiseSession::line(int number, const std::string &text)
+{
+    std::string t = text.substr(0, text.find(" #"));
+    if (t.empty() || t[0] == '#')
+        return;
+    std::istringstream in(t);
+    std::string cmd, rest;
+    in >> cmd;
+    std::getline(in, rest);
+    rest.erase(0, rest.find_first_not_of(' '));
+    const int side = cmd == "c" ? 0 : 1;
+    if (cmd == "version") {
+        version_ = parse_successor_version(rest);
+        if (!version_)
+            fail(number, "expected a successor version MAJOR.MINOR with MAJOR >= 2");
+    } else if (cmd == "transport") {
+        if (rest != "tcp" && rest != "websocket" && rest != "websocket deflate")
+            fail(number, "transport tcp|websocket [deflate]");
+        websocket_ = rest != "tcp";
+        deflate_ = rest == "websocket deflate";
+    } else if (cmd == "client" || cmd == "server") {
+        if (!parse_endpoint(rest, cmd == "client" ? client_ : server_))
+            fail(number, "expected IP:PORT");
+    } else if (cmd == "start") {
+        time_ = std::stod(rest);
+    } else if (cmd == "seed") {
+        rng_.seed(static_cast<std::uint32_t>(std::stoul(rest)));
+    } else if (cmd == "keys") {
+        std::istringstream k(rest);
+        std::string ce, cs, se, ss;
+        k >> ce >> cs >> se >> ss;
+        auto key = [&](const std::string &h) {
+            std::optional<std::string> b = parse_hex(h);
+            std::optional<Key32> key = b ? noise::key_from(*b) : std::nullopt;
+            if (!key)
+                fail(number, "keys CLIENT_EPHEMERAL CLIENT_STATIC SERVER_EPHEMERAL SERVER_STATIC (64 hex digits each)");
+            return *key;
+        };
+        keys_ = noise::XxKeys{key(ce), key(cs), key(se), key(ss)};
+    } else if (cmd == "certificate" || cmd == "client-payload") {
+        std::optional<std::string> b = parse_hex(rest);
+        if (!b)
+            fail(number, cmd + " HEX");
+        (cmd == "certificate" ? certificate_ : client_payload_) = *b;
+    } else if (cmd == "connect") {
+        conn_ = std::make_unique<TcpConnection>(pcap_, client_, server_, isn_, isn_ + 500000);
+        isn_ += 1000000;
+        conn_->handshake(time_);
+        hs_.reset();
+        keys_.reset();
+        counter_[0] = counter_[1] = 0;
+        client_hello_queued_ = false;
+        if (websocket_) {
+            // The upgrade of WhatsApp Web (SUCCESSOR 2.1), on plain HTTP.
+            std::string ext = deflate_ ? "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover; "
+                                         "server_no_context_takeover\r\n"
+                                       : "";
+            conn_->send(time_, 0,
+                        "GET /ws/chat HTTP/1.1\r\nHost: web.whatsapp.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                        "Origin: https://web.whatsapp.com\r\n" + ext + "\r\n");
+            time_ += kSendGap;
+            conn_->send(time_, 1,
+                        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n" + ext + "\r\n");
+            time_ += kSendGap;
+        }
+    } else if (cmd == "routing") {
+        std::optional<std::string> info = parse_hex(rest);
+        if (!info)
+            fail(number, "routing HEX");
+        Unit u{std::string("ED\0\1", 4) + len24(info->size()) + *info, "Routing prefix", {}, {}, {}};
+        u.fields.push_back({"funxmpp.noise.routing_info", hex(*info)});
+        queue(0, std::move(u));
+    } else if (cmd == "prologue") {
+        if (!version_)
+            fail(number, "no version given");
+        const std::string p{'W', 'A', static_cast<char>(version_->major), static_cast<char>(version_->minor)};
+        Unit u{p, "WA " + version_->to_string(), {{"funxmpp.prologue", hex(p)}}, {}, {}};
+        if (!noise::known_successor_version(*version_))
+            u.experts.push_back("funxmpp.noise.unknown_version");
+        queue(0, std::move(u));
+    } else if (cmd == "c" && rest == "client-hello") {
+        const XxHandshakeBytes &h = handshake(number);
+        client_hello_queued_ = true;
+        // The connection's secrets, as DESIGN 2.6's key log writes them (for decryption tests).
+        keylog_.push_back("WA_NOISE_CLIENT " + hex(h.client_ephemeral_public) + " " +
+                          hex(noise::as_view(keys_->client_ephemeral)) + " " + hex(noise::as_view(keys_->client_static)));
+        keylog_.push_back("WA_NOISE_TRANSPORT " + hex(h.client_ephemeral_public) + " " + hex(noise::as_view(h.hs.c2s)) +
+                          " " + hex(noise::as_view(h.hs.s2c)));
+        queue(0, {len24(h.hs.client_hello.size()) + h.hs.client_hello, "Noise ClientHello (XX)",
+                  {{"funxmpp.noise.client_hello.ephemeral", hex(h.client_ephemeral_public)},
+                   {"funxmpp.noise.pattern", "XX"}},
+                  {}, {}});
+    } else if (cmd == "s" && rest == "server-hello") {
+        const XxHandshakeBytes &h = handshake(number);
+        const std::string &m = h.hs.server_hello;
+        Unit u{len24(m.size()) + m, "Noise ServerHello",
+               {{"funxmpp.noise.server_hello.ephemeral", hex(field_bytes(m, h.server_hello, 1))},
+                {"funxmpp.noise.server_hello.static", hex(field_bytes(m, h.server_hello, 2))},
+                {"funxmpp.noise.server_hello.payload", hex(field_bytes(m, h.server_hello, 3))}},
+               {}, {}};
+        if (client_hello_queued_)  // else nobody can tell XX from XXfallback
+            u.fields.push_back({"funxmpp.noise.pattern", "XX"});
+        queue(1, std::move(u));
+    } else if (cmd == "c" && rest == "client-finish") {
+        const XxHandshakeBytes &h = handshake(number);
+        const std::string &m = h.hs.client_finish;
+        queue(0, {len24(m.size()) + m, "Noise ClientFinish",
+                  {{"funxmpp.noise.client_finish.static", hex(field_bytes(m, h.client_finish, 1))},
+                   {"funxmpp.noise.client_finish.payload", hex(field_bytes(m, h.client_finish, 2))}},
+                  {}, {}});
+    } else if ((cmd == "c" || cmd == "s") && rest.rfind("frame ", 0) == 0) {
+        // A frame with this payload as it is (a hand-made handshake message, say); what it
+        // must show comes from expect lines.
+        std::optional<std::string> payload = parse_hex(rest.substr(6));
+        if (!payload)
+            fail(number, "frame HEX");
+        queue(side, {len24(payload->size()) + *payload, "", {}, {}, {}});
+    } else if ((cmd == "c" || cmd == "s") && rest.rfind("bytes ", 0) == 0) {
+        std::optional<std::string> bytes = parse_hex(rest.substr(6));
+        if (!bytes)
+            fail(number, "bytes HEX");
+        queue(side, {*bytes, "", {}, {}, {}});
+    } else if (cmd == "c" || cmd == "s") {
+        queue_transport(number, side, rest);
+    } else if (cmd == "expect") {
+        // expect c|s info TEXT | field NAME VALUE | expert NAME: of the unit queued last.
+        std::istringstream args(rest);
+        std::string who, what;
+        args >> who >> what;
+        std::string value;
+        std::getline(args, value);
+        value.erase(0, value.find_first_not_of(' '));
+        auto &q = queue_[who == "c" ? 0 : 1];
+        if ((who != "c" && who != "s") || q.empty() || (value.empty() && what != "transport"))
+            fail(number, "expect c|s info TEXT|field NAME VALUE|expert NAME, after a queued unit");
+        if (what == "info") {
+            q.back().info = value;
+        } else if (what == "field") {
+            const std::size_t space = value.find(' ');
+            if (space == std::string::npos)
+                fail(number, "expect c|s field NAME VALUE");
+            q.back().fields.push_back({value.substr(0, space), value.substr(space + 1)});
+        } else if (what == "expert") {
+            q.back().experts.push_back(value);
+        } else if (what == "transport") {
+            // The hand-made frame stands where a transport frame is due: it takes a counter.
+            q.back().info = "encrypted frame #" + std::to_string(counter_[who == "c" ? 0 : 1]) + " (" +
+                            std::to_string(q.back().bytes.size() - 3) + " bytes)";
+            q.back().fields.push_back({"funxmpp.noise.counter", std::to_string(counter_[who == "c" ? 0 : 1]++)});
+        } else {
+            fail(number, "expect c|s info|field|expert|transport ...");
+        }
+    } else if (cmd == "send") {
+        std::istringstream args(rest);
+        std::string who, sizes;
+        args >> who >> sizes;
+        if (who != "c" && who != "s")
+            fail(number, "send c|s [SIZES]");
+        send(number, who == "c" ? 0 : 1, sizes);
+    } else if (cmd == "wait") {
+        time_ += std::stod(rest);
+    } else if (cmd == "close") {
+        if (!conn_)
+            fail(number, "close before connect");
+        conn_->close(time_);
+        conn_.reset();
+    } else {
+        fail(number, "unknown command " + cmd);
+    }
+}
+
+void NoiseSession::finish()
+{
+    for (const auto &q : queue_)
+        if (!q.empty())
+            fail(0, "units queued but never sent");
+    auto write = [&](const char *suffix, const std::vector<std::pair<std::uint32_t, std::string>> &lines) {
+        std::ofstream out(stem_ + suffix, std::ios::trunc);
+        for (const auto &[packet, text] : lines)
+            out << packet << '\t' << text << '\n';
+    };
+    std::vector<std::pair<std::uint32_t, std::string>> noise = noise_lines_;
+    for (const auto &[packet, info] : info_)
+        if (!info.empty())
+            noise.emplace_back(packet, "_ws.col.Info\t" + info);
+    std::stable_sort(noise.begin(), noise.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    write(".noise", noise);
+    write(".expert", expert_lines_);
+    write(".plain", plain_lines_);
+    std::ofstream keylog(stem_ + ".keylog", std::ios::trunc);
+    for (const std::string &l : keylog_)
+        keylog << l << '\n';
+    // No stanza is shown without keys, nothing decrypts, no registration, no FunXMPP stream.
+    for (const char *empty : {".xml", ".tree", ".decrypted", ".wareg"})
+        std::ofstream(stem_ + empty, std::ios::trunc);
+    std::ofstream(stem_ + ".stream", std::ios::trunc)
+        << "\n===================================================================\n"
+        << "FunXMPP decoded streams\n"
+        << "===================================================================\n";
+}
+
+}  // namespace
+
+bool is_successor_version(const std::string &version)
+{
+    return parse_successor_version(version).has_value();
+}
+
+void run_noise_script(std::istream &script, const std::string &stem)
+{
+    NoiseSession s(stem);
+    std::string text;
+    for (int n = 1; std::getline(script, text); ++n)
+        s.line(n, text);
+    s.finish();
+}
+
+}  // namespace funxmpp::capture

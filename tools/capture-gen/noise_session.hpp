@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Successor-protocol sessions for funxmpp-capture-gen: Noise XX handshakes computed for real
+// (codec/noise), encrypted transport frames of MD nodes, over TCP (with or without the
+// routing prefix) or in WebSocket messages over plain HTTP.
+//
+// A script whose first version line names 2.x or later is a successor script:
+//   version X.Y                 the prologue's version (5.2, 6.2 and 6.3 have node dictionaries)
+//   transport tcp|websocket [deflate]
+//                               connections that follow: plain TCP, or WebSocket after an HTTP
+//                               upgrade (client messages masked; deflate: permessage-deflate)
+//   client/server/start/seed    as for FunXMPP scripts
+//   keys CE CS SE SS            the four private keys (hex) of the next handshake (default: random)
+//   certificate HEX / client-payload HEX
+//                               plaintexts the handshake encrypts (ServerHello, ClientFinish)
+//   connect / close / wait S    TCP (and the upgrade); a new connection starts a new handshake
+//   routing HEX                 queue the routing prefix "ED" 00 01 with this routing info
+//   prologue                    queue "WA" major minor
+//   c client-hello / s server-hello / c client-finish
+//                               queue the XX handshake's messages
+//   c|s <xml>, c|s compressed <xml>
+//                               queue a transport frame: flags byte (0, or 2 + zlib) and the MD
+//                               node, AES-GCM-sealed with the direction's key and next counter
+//   c|s garbage N               a transport frame of N random bytes
+//   c|s frame HEX / c|s bytes HEX
+//                               a frame with this payload, or bytes as they are (no expectation)
+//   expect c|s info TEXT | field NAME VALUE | expert NAME | transport
+//                               what the unit queued last must show; "transport": it stands
+//                               where a transport frame is due and takes the next counter
+//   send c|s [N,N,...]          send what is queued: TCP segments, or WebSocket messages, of N bytes
+// Outputs: .noise ("<packet>\t<field>\t<value>", and "_ws.col.Info" lines), .expert,
+// .keylog (DESIGN 2.6 lines for each handshake), .plain ("<packet>\t<c|s>\t<xml>" per
+// transport frame's node), and the FunXMPP outputs (empty: nothing decrypts without keys).
+#pragma once
+
+#include <string>
+
+namespace funxmpp::capture {
+
+// Whether a script's version line names the successor protocol (2.x and later).
+bool is_successor_version(const std::string &version);
+
+// Runs a successor script (every line of it) and writes STEM.pcap and its expectations.
+void run_noise_script(std::istream &script, const std::string &stem);
+
+}  // namespace funxmpp::capture
