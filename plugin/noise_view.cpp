@@ -210,15 +210,16 @@ void show_noise_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, cons
     if (rec.problem == UnitProblem::NoPrologue)
         expert_add_info(pinfo, fi, &fields.ei_noise_no_prologue);
     if (length == 0) {
+        proto_item_append_text(top, ", frame of length 0");
         proto_tree_add_expert(ft, pinfo, &fields.ei_zero_length, tvb, 0, 3);
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[Malformed: frame of length 0]");
         return;
     }
-    proto_item_append_text(top, ", %u bytes", length);
     if (rec.frame.role == FrameRole::Transport)
         show_transport(tvb, pinfo, top, tree, rec, length);
     else
         show_handshake(tvb, pinfo, top, tree, rec);
+    proto_item_append_text(top, ", %u bytes", length);
 }
 
 void show_noise_undecoded(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *parent, int dir, bool first,
@@ -227,6 +228,7 @@ void show_noise_undecoded(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_t
     take_columns(pinfo, columns_taken);
     proto_item *top = nullptr;
     proto_tree *tree = top_item(tvb, parent, dir, &top);
+    proto_item_append_text(top, ", undecoded bytes");
     proto_item *ui = proto_tree_add_item(tree, fields.noise_undecoded, tvb, offset, -1, ENC_NA);
     if (first)
         expert_add_info(pinfo, ui, &fields.ei_noise_lost);
