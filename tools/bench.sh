@@ -4,6 +4,7 @@
 #  1. the codec (Google Benchmark): decode to events, to XML, encode, on a realistic stanza
 #     mix per version and on a 1 MiB frame of 100,000 nodes, each as a ratio to a plain pass
 #     over the same bytes in the same run;
+#     (FunXMPP's dialects and the successor's MD format, on the same stanzas);
 #  2. tshark at capture scale: a generated capture of about 200,000 frames (~100 MB, a
 #     realistic mix, encrypted, with the password given) and one of half that, read
 #     (a) with the plugin disabled, (b) plugin on, no tree (-q -z endpoints,tcp; (a) runs
@@ -11,6 +12,8 @@
 #     as a ratio to (a), and full size against half size. A reference row, Wireshark's own
 #     fields pass with the plugin disabled (-T fields -e frame.number), shows what (c) costs
 #     before the plugin does anything: tshark builds the full tree of every protocol for -T fields.
+#  3. the successor protocol at capture scale: a generated capture of Noise connections, read
+#     with the plugin disabled and with it on (no tree).
 # Each tshark run is repeated REPS times (default 3): the fastest time, the largest peak memory.
 # Every target of the performance issue is checked and reported as met or not.
 # usage: tools/bench.sh [BLOCKS]   (connection blocks of 5,000 exchanges; default 10)
@@ -30,13 +33,14 @@ awk -F, 'NR > 1 {
         gsub(/"/, "", $1); name = $1; t[name] = $3; unit[name] = $5; bps[name] = $6; nps[name] = $NF
     }
     END {
-        split("1.2 1.4 1.5 1.6", v, " ")
+        split("WA_1.2 WA_1.4 WA_1.5 WA_1.6 MD_5.2 MD_6.3", v, " ")
         printf "%-28s %12s %14s %16s %18s\n", "benchmark", "time", "MB/s", "nodes/s", "x plain pass"
-        for (i = 0; i < 4; i++)
+        for (i = 0; i < 6; i++)
             for (k = 1; k <= 4; k++) {
                 split("PlainPass DecodeEvents DecodeXml Encode", kind, " ")
                 n = "BM_Mix_" kind[k] "/" i; base = "BM_Mix_PlainPass/" i
-                printf "%-28s %9.1f %s %14.1f %16.0f %18.1f\n", "WA " v[i + 1] " " kind[k], t[n], unit[n], bps[n] / 1e6, nps[n], t[n] / t[base]
+                label = v[i + 1]; sub(/_/, " ", label)
+                printf "%-28s %9.1f %s %14.1f %16.0f %18.1f\n", label " " kind[k], t[n], unit[n], bps[n] / 1e6, nps[n], t[n] / t[base]
             }
         split("PlainPass DecodeEvents DecodeXml Encode", kind, " ")
         for (k = 1; k <= 4; k++) {
@@ -72,6 +76,12 @@ make_script() {  # BLOCKS OUT
     }' >"$2"
 }
 frame_ms=$(awk -F, '$1 == "\"BM_Frame1MiB_DecodeEvents\"" { print ($5 == "us") ? $3 / 1000 : ($5 == "ns") ? $3 / 1e6 : $3 }' "$WORK/codec.csv")
+# The same stanzas decoded to events: the successor's MD format against the slowest FunXMPP
+# dialect (CPU time: the column a shared machine disturbs least).
+md_vs_funxmpp=$(awk -F, '{ gsub(/"/, "", $1); cpu[$1] = $4 }
+    END { slowest = 0; for (i = 0; i < 4; i++) if (cpu["BM_Mix_DecodeEvents/" i] > slowest) slowest = cpu["BM_Mix_DecodeEvents/" i]
+          md = cpu["BM_Mix_DecodeEvents/4"]; if (cpu["BM_Mix_DecodeEvents/5"] > md) md = cpu["BM_Mix_DecodeEvents/5"]
+          print md / slowest }' "$WORK/codec.csv")
 
 make_script "$blocks" "$WORK/full.session"
 make_script "$((blocks / 2))" "$WORK/half.session"
@@ -93,16 +103,20 @@ declare -A mode_args=(
 # Runs interleave (every mode and size once per round) so that a slow spell of this shared
 # machine falls on all of them alike; each keeps its fastest time and its largest peak memory.
 declare -A secs mem
+measure() {  # KEY CAPTURE TSHARK_ARGS...: one run; KEY keeps its fastest time and largest peak memory
+    local key=$1 capture=$2 s k
+    shift 2
+    run_as_user /usr/bin/time -f '%e %M' -o "$WORK/home/time" tshark -r "$capture" "$@" >/dev/null 2>&1
+    read -r s k <"$WORK/home/time"
+    secs[$key]=$(awk -v a="${secs[$key]:-}" -v b="$s" 'BEGIN { print (a == "" || b < a) ? b : a }')
+    [ "$k" -gt "${mem[$key]:-0}" ] && mem[$key]=$k
+    return 0
+}
 for _ in $(seq "$reps"); do
     for size in full half; do
         for m in a b r c d; do
             # shellcheck disable=SC2086  # the mode's arguments split on purpose
-            run_as_user /usr/bin/time -f '%e %M' -o "$WORK/home/time" \
-                tshark -r "$WORK/$size.pcap" -o "$password" ${mode_args[$m]} >/dev/null 2>&1
-            read -r s k <"$WORK/home/time"
-            key=$m$size
-            secs[$key]=$(awk -v a="${secs[$key]:-}" -v b="$s" 'BEGIN { print (a == "" || b < a) ? b : a }')
-            [ "$k" -gt "${mem[$key]:-0}" ] && mem[$key]=$k
+            measure "$m$size" "$WORK/$size.pcap" -o "$password" ${mode_args[$m]}
         done
     done
 done
@@ -122,6 +136,48 @@ done
 awk -v c="${secs[cfull]}" -v r="${secs[rfull]}" -v a="${secs[afull]}" 'BEGIN {
     printf "Wireshark alone, fields pass / (a): %.2f; (c) / that fields pass: %.2f\n", r / a, c / r }'
 
+# The successor protocol at capture scale: Noise XX connections (real handshakes, AES-GCM
+# transport frames of the same kind of traffic, no key) on a port no dissector owns, so that
+# Wireshark alone is TCP alone: (a) plugin disabled, (b) plugin on, no tree.
+make_noise_script() {  # BLOCKS OUT
+    awk -v blocks="$1" 'BEGIN {
+        print "version 6.3\ntransport tcp\nserver 10.201.0.1:40001\nstart 1700000000.0\nseed 10"
+        for (b = 0; b < blocks; b++) {
+            printf "client 10.201.1.%d:5%04d\nconnect\nprologue\nc client-hello\nsend c\ns server-hello\nsend s\n", b % 250 + 2, b
+            print "c client-finish\nc <iq id=\"1\" type=\"get\" xmlns=\"w:p\" to=\"s.whatsapp.net\"><ping/></iq>\nsend c"
+            print "s <success t=\"1700000000\" props=\"2\" abprops=\"1\" location=\"frc\" creation=\"1600000000\"/>\nsend s"
+            for (i = 0; i < 5000; i++) {
+                id = sprintf("3EB0%016X", b * 5000 + i)
+                printf "c <message id=\"%s\" to=\"4917012345678@s.whatsapp.net\" type=\"text\"><enc v=\"2\" type=\"msg\">{{random 120}}</enc></message>\nsend c\n", id
+                printf "s <ack id=\"%s\" class=\"message\" from=\"4917012345678@s.whatsapp.net\" t=\"1700000100\"/>\n", id
+                printf "s <receipt from=\"4917012345678@s.whatsapp.net\" id=\"%s\" t=\"1700000101\"/>\nsend s\n", id
+                printf "c <ack id=\"%s\" class=\"receipt\" to=\"4917012345678@s.whatsapp.net\"/>\nsend c\n", id
+                if (i % 10 == 0)
+                    printf "s <message from=\"4917012345678@s.whatsapp.net\" id=\"3EB1%016X\" type=\"media\" t=\"1700000102\"><enc v=\"2\" type=\"msg\">{{random 12000}}</enc></message>\nsend s\n", b * 5000 + i
+            }
+            print "close"
+        }
+    }' >"$2"
+}
+make_noise_script "$blocks" "$WORK/noise.session"
+"$build/bin/funxmpp-capture-gen" "$WORK/noise.session" "$WORK/noise"
+chmod a+r "$WORK/noise.pcap"
+echo
+echo "== Successor protocol: tshark over $(du -m "$WORK/noise.pcap" | cut -f1) MB, $(capinfos -c -M "$WORK/noise.pcap" 2>/dev/null | awk '/Number of packets/ {print $NF}') packets, $(grep -c . "$WORK/noise.plain") transport frames; best of $reps runs"
+declare -A noise_args=([a]="--disable-protocol funxmpp -q -z endpoints,tcp" [b]="-q -z endpoints,tcp")
+for _ in $(seq "$reps"); do
+    for m in a b; do
+        # shellcheck disable=SC2086
+        measure "n$m" "$WORK/noise.pcap" ${noise_args[$m]}
+    done
+done
+printf '%-58s %8s %7s %8s %7s\n' mode seconds "x (a)" "peak MB" "x (a)"
+for m in a b; do
+    label=$([ $m = a ] && echo "(a) plugin disabled, -q -z endpoints,tcp" || echo "(b) plugin on, -q -z endpoints,tcp")
+    awk -v l="$label" -v s="${secs[n$m]}" -v sa="${secs[na]}" -v k="${mem[n$m]}" -v ka="${mem[na]}" \
+        'BEGIN { printf "%-58s %8.2f %7.2f %8.0f %7.2f\n", l, s, s / sa, k / 1024, k / ka }'
+done
+
 # The targets, each met or not.
 echo
 echo "== Targets"
@@ -130,6 +186,8 @@ verdict() {  # DESCRIPTION VALUE LIMIT
 }
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN { print x / y }'; }
 verdict "1 MiB frame of 100,000 nodes, decoded to events (ms)" "$frame_ms" 50
+verdict "MD decode to events / slowest FunXMPP dialect (same stanzas)" "$md_vs_funxmpp" 1.0
+verdict "successor capture: (b) time / (a) time" "$(ratio "${secs[nb]}" "${secs[na]}")" 1.3
 verdict "(b) time / (a) time" "$(ratio "${secs[bfull]}" "${secs[afull]}")" 1.3
 verdict "(c) time / (a) time" "$(ratio "${secs[cfull]}" "${secs[afull]}")" 2
 for m in a b c d; do

@@ -81,15 +81,13 @@
 #include "compress.hpp"
 #include "noise_session.hpp"
 #include "pcap_writer.hpp"
+#include "script.hpp"
 #include "session_xml.hpp"
 
 namespace {
 
 using namespace funxmpp;
 using namespace funxmpp::capture;
-
-constexpr std::size_t kMss = 1460;
-constexpr double kSegmentGap = 0.001, kSendGap = 0.010;
 
 struct Expected {
     enum Kind { Xml, Tree, Expert, Decrypted, Wareg, Stream } kind;
@@ -103,12 +101,6 @@ struct Queued {
     std::string bytes;
     std::vector<Expected> expected;
 };
-
-[[noreturn]] void fail(int line, const std::string &why)
-{
-    std::cerr << "script line " << line << ": " << why << "\n";
-    std::exit(1);
-}
 
 std::string hex_bytes(const std::string &text, int line)
 {
@@ -408,32 +400,13 @@ void Session::send(int line, int side, const std::string &sizes, bool drop)
     if (!conn_)
         fail(line, "send before connect");
     std::string bytes;
-    std::vector<std::pair<std::size_t, const Queued *>> ends;  // frame end offset -> frame
-    for (const Queued &q : queue_[side]) {
-        bytes += q.bytes;
-        ends.emplace_back(bytes.size(), &q);
-    }
-    std::vector<std::size_t> cuts;
-    std::istringstream in(sizes);
-    std::string n;
-    while (std::getline(in, n, ','))
-        if (!n.empty())
-            cuts.push_back(std::stoul(n));
-    std::size_t pos = 0, next_frame = 0;
-    while (pos < bytes.size()) {
-        std::size_t len = cuts.empty() ? bytes.size() - pos : cuts.front();
-        if (!cuts.empty())
-            cuts.erase(cuts.begin());
-        len = std::min({len, kMss, bytes.size() - pos});
-        if (len == 0)
-            fail(line, "segment of 0 bytes");
-        std::uint32_t packet = drop ? conn_->skip(side, len) : conn_->send(time_, side, std::string_view(bytes).substr(pos, len));
+    for (const Piece &p : cut_queue(line, queue_[side], sizes, kMss, bytes)) {
+        std::uint32_t packet =
+            drop ? conn_->skip(side, p.size) : conn_->send(time_, side, std::string_view(bytes).substr(p.offset, p.size));
         time_ += kSegmentGap;
-        pos += len;
-        for (; next_frame < ends.size() && ends[next_frame].first <= pos; ++next_frame)
-            for (const Expected &e : ends[next_frame].second->expected)
-                if (!drop)
-                    expected_.emplace_back(packet, e);
+        for (std::size_t i = p.first_completed; i < p.end_completed && !drop; ++i)
+            for (const Expected &e : queue_[side][i].expected)
+                expected_.emplace_back(packet, e);
     }
     conn_->ack(time_, 1 - side);
     time_ += kSendGap;
@@ -444,15 +417,10 @@ void Session::send(int line, int side, const std::string &sizes, bool drop)
 
 void Session::line(int number, const std::string &text)
 {
-    std::string t = text.substr(0, text.find(" #"));
-    if (t.empty() || t[0] == '#')
+    const std::optional<ScriptLine> l = split_line(text);
+    if (!l)
         return;
-    std::istringstream in(t);
-    std::string cmd;
-    in >> cmd;
-    std::string rest;
-    std::getline(in, rest);
-    rest.erase(0, rest.find_first_not_of(' '));
+    const std::string &cmd = l->cmd, &rest = l->rest;
     if (cmd == "version") {
         auto v = parse_version(rest);
         dialect_ = v && is_funxmpp(*v) ? dialect_for(*v) : nullptr;

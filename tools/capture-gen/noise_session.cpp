@@ -24,6 +24,7 @@
 #include "codec/xml.hpp"
 #include "compress.hpp"
 #include "pcap_writer.hpp"
+#include "script.hpp"
 #include "session_xml.hpp"
 
 namespace funxmpp::capture {
@@ -31,15 +32,6 @@ namespace funxmpp::capture {
 namespace {
 
 using noise::Key32;
-
-constexpr std::size_t kMss = 1460;
-constexpr double kSegmentGap = 0.001, kSendGap = 0.010;
-
-[[noreturn]] void fail(int line, const std::string &why)
-{
-    std::cerr << "script line " << line << ": " << why << "\n";
-    std::exit(1);
-}
 
 std::string hex(std::string_view bytes)
 {
@@ -243,44 +235,18 @@ void NoiseSession::send(int line, int side, const std::string &sizes)
     if (!conn_)
         fail(line, "send before connect");
     std::string bytes;
-    std::vector<std::pair<std::size_t, const Unit *>> ends;  // unit end offset -> unit
-    for (const Unit &u : queue_[side]) {
-        bytes += u.bytes;
-        ends.emplace_back(bytes.size(), &u);
-    }
-    std::vector<std::size_t> cuts;
-    std::istringstream in(sizes);
-    for (std::string n; std::getline(in, n, ',');)
-        if (!n.empty())
-            cuts.push_back(std::stoul(n));
-    std::size_t pos = 0, next = 0;
-    while (pos < bytes.size()) {
-        std::size_t len = cuts.empty() ? bytes.size() - pos : cuts.front();
-        if (!cuts.empty())
-            cuts.erase(cuts.begin());
-        len = std::min(len, bytes.size() - pos);
-        if (!websocket_)
-            len = std::min(len, kMss);
-        if (len == 0)
-            fail(line, "a segment or message of 0 bytes");
-        const std::string chunk = bytes.substr(pos, len);
+    for (const Piece &p : cut_queue(line, queue_[side], sizes, websocket_ ? std::string::npos : kMss, bytes)) {
+        const std::string chunk = bytes.substr(p.offset, p.size);
+        const std::string wire = websocket_ ? websocket_frame(side, chunk) : chunk;
         std::uint32_t packet = 0;
-        if (websocket_) {
-            const std::string frame = websocket_frame(side, chunk);
-            for (std::size_t at = 0; at < frame.size(); at += kMss) {
-                packet = conn_->send(time_, side, std::string_view(frame).substr(at, kMss));
-                time_ += kSegmentGap;
-            }
-        } else {
-            packet = conn_->send(time_, side, chunk);
+        for (std::size_t at = 0; at < wire.size(); at += kMss) {
+            packet = conn_->send(time_, side, std::string_view(wire).substr(at, kMss));
             time_ += kSegmentGap;
         }
-        pos += len;
-        for (; next < ends.size() && ends[next].first <= pos; ++next)
-            record(packet, *ends[next].second, side);
+        for (std::size_t i = p.first_completed; i < p.end_completed; ++i)
+            record(packet, queue_[side][i], side);
         // A message that ends inside a unit shows the unit's first bytes (or a middle part).
-        const std::size_t next_start = next == 0 ? 0 : ends[next - 1].first;
-        if (websocket_ && next < ends.size() && next_start < pos) {
+        if (websocket_ && p.ends_inside_a_unit) {
             std::string &info = info_[packet];
             info += (info.empty() ? "" : ", ") + std::string("[frame continued in a later message]");
         }
@@ -292,14 +258,10 @@ void NoiseSession::send(int line, int side, const std::string &sizes)
 
 void NoiseSession::line(int number, const std::string &text)
 {
-    std::string t = text.substr(0, text.find(" #"));
-    if (t.empty() || t[0] == '#')
+    const std::optional<ScriptLine> l = split_line(text);
+    if (!l)
         return;
-    std::istringstream in(t);
-    std::string cmd, rest;
-    in >> cmd;
-    std::getline(in, rest);
-    rest.erase(0, rest.find_first_not_of(' '));
+    const std::string &cmd = l->cmd, &rest = l->rest;
     const int side = cmd == "c" ? 0 : 1;
     if (cmd == "version") {
         version_ = parse_successor_version(rest);
