@@ -35,6 +35,13 @@ struct NoiseUnitRecord {
     noise::UnitKind kind;
     noise::UnitProblem problem;
     noise::FrameAssignment frame;  // Frame: its role, counter and the pattern then known
+    bool cut_short;                // whole on the wire, not in the capture (snapshot length,
+                                   // reassembly off): its role is known, its bytes are not all there
+    bool assigned;                 // a frame that took its place in the handshake and counters
+    // Not a unit: bytes TCP handed over that continue a unit cut short (`span` of them), or
+    // the first bytes after a gap in the stream (a segment the capture missed).
+    bool continuation, after_gap;
+    guint32 span;
 };
 
 struct NoiseDirection {
@@ -42,10 +49,13 @@ struct NoiseDirection {
     bool lost;                     // first pass: the stream cannot be followed any more
     StreamPosition lost_position;  // where it was lost
     wmem_map_t *units;             // stream position -> NoiseUnitRecord (TCP)
+    bool expected_known;           // first pass, TCP: where the next unit starts
+    StreamPosition expected;
     // WebSocket: the direction's byte stream is the concatenation of its messages' payloads.
     StreamPosition next_position;  // first pass: stream position of the next message
-    wmem_array_t *pending;         // first pass: bytes of a unit not yet whole
-    StreamPosition pending_position;
+    wmem_array_t *pending;         // first pass: bytes of units not yet whole, from pending_start
+    guint32 pending_start;         // bytes of `pending` already consumed (compacted now and then)
+    StreamPosition pending_position;  // stream position of pending[pending_start]
 };
 
 struct NoiseConnection {

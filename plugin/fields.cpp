@@ -228,10 +228,11 @@ void register_fields()
         {&f.ei_noise_routing, {"funxmpp.malformed.routing_info", PI_MALFORMED, PI_ERROR, "Routing info too long: the stream cannot be followed", EXPFILL}},
         {&f.ei_noise_no_prologue, {"funxmpp.malformed.no_prologue", PI_MALFORMED, PI_ERROR, "No \"WA\" prologue after the routing prefix", EXPFILL}},
         {&f.ei_noise_not_handshake, {"funxmpp.malformed.not_handshake", PI_MALFORMED, PI_ERROR, "Not the handshake message due here", EXPFILL}},
-        {&f.ei_noise_unknown_field, {"funxmpp.noise.unknown_field", PI_PROTOCOL, PI_NOTE, "Handshake field the spec does not name", EXPFILL}},
+        {&f.ei_noise_unknown_field, {"funxmpp.noise.unnamed_field", PI_PROTOCOL, PI_NOTE, "Handshake field the spec does not name", EXPFILL}},
         {&f.ei_noise_extended, {"funxmpp.noise.extended", PI_PROTOCOL, PI_WARN, "Post-quantum or extended handshake field: the key schedule of the classic XX may not apply", EXPFILL}},
         {&f.ei_noise_unknown_version, {"funxmpp.noise.unknown_version", PI_PROTOCOL, PI_WARN, "Successor version with no known node dictionary", EXPFILL}},
         {&f.ei_noise_lost, {"funxmpp.noise.lost", PI_UNDECODED, PI_WARN, "The stream cannot be followed from here", EXPFILL}},
+        {&f.ei_noise_cut_short, {"funxmpp.noise.cut_short", PI_UNDECODED, PI_WARN, "Frame cut short by the capture", EXPFILL}},
         {&f.ei_noise_encrypted, {"funxmpp.noise.encrypted", PI_UNDECODED, PI_NOTE, "Encrypted transport frame, no key", EXPFILL}},
         {&f.ei_stopped, {"funxmpp.decryption_stopped", PI_UNDECODED, PI_NOTE, "Not decrypted: an earlier frame of this direction failed", EXPFILL}},
     };

@@ -36,7 +36,8 @@ struct Fields {
     expert_field ei_noise_malformed = EI_INIT, ei_noise_wire_type = EI_INIT, ei_noise_key_size = EI_INIT,
                  ei_noise_short_frame = EI_INIT, ei_noise_routing = EI_INIT, ei_noise_no_prologue = EI_INIT,
                  ei_noise_not_handshake = EI_INIT, ei_noise_unknown_field = EI_INIT, ei_noise_extended = EI_INIT,
-                 ei_noise_unknown_version = EI_INIT, ei_noise_lost = EI_INIT, ei_noise_encrypted = EI_INIT;
+                 ei_noise_unknown_version = EI_INIT, ei_noise_lost = EI_INIT, ei_noise_encrypted = EI_INIT,
+                 ei_noise_cut_short = EI_INIT;
 
     int ett_funxmpp = -1, ett_prologue = -1, ett_frame = -1, ett_flags = -1, ett_element = -1, ett_attr = -1,
         ett_jid = -1, ett_auth = -1;

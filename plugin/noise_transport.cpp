@@ -41,9 +41,10 @@ void keep_unit_record(NoiseDirection &d, StreamPosition position, const NoiseUni
     wmem_map_insert(d.units, GUINT_TO_POINTER(position), kept);
 }
 
+// From the first byte not followed on (the routing prefix that says so has its own record).
 bool lost_at(const NoiseDirection &d, StreamPosition position)
 {
-    return d.lost && position - d.lost_position < 0x80000000u && position != d.lost_position;
+    return d.lost && position - d.lost_position < 0x80000000u;
 }
 
 // ---- TCP ----------------------------------------------------------------------------------
@@ -57,19 +58,41 @@ struct TcpContext {
     bool columns_taken;
 };
 
+// First pass: a position TCP hands over where no unit was expected. Before the expected one:
+// the rest of a unit cut short (TCP could not reassemble it); after it: bytes are missing.
+const NoiseUnitRecord *unexpected_position(NoiseDirection &d, StreamPosition position)
+{
+    if (!d.expected_known || position == d.expected)
+        return nullptr;
+    NoiseUnitRecord rec{};
+    if (d.expected - position < 0x80000000u) {
+        rec.continuation = true;
+        rec.span = d.expected - position;
+    } else {
+        rec.after_gap = true;
+        d.lost = true;
+        d.lost_position = position;
+    }
+    keep_unit_record(d, position, rec);
+    return unit_record(d, position);
+}
+
 guint tcp_unit_length(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
 {
     auto *ctx = static_cast<TcpContext *>(data);
     NoiseDirection &d = ctx->nc->dir[ctx->dir];
     ctx->position = ctx->base + static_cast<StreamPosition>(offset);
     const guint available = tvb_captured_length_remaining(tvb, offset);
-    if (lost_at(d, ctx->position) || (!PINFO_FD_VISITED(pinfo) && d.lost))
+    // A unit seen before (every later pass; a retransmission TCP hands over again) is read as
+    // it was then.
+    const NoiseUnitRecord *rec = unit_record(d, ctx->position);
+    if (rec == nullptr && !PINFO_FD_VISITED(pinfo) && !lost_at(d, ctx->position))
+        rec = unexpected_position(d, ctx->position);
+    if (rec != nullptr && rec->continuation)
+        return rec->span;  // (TCP shows what of it is captured)
+    if ((rec != nullptr && rec->after_gap) || (rec == nullptr && (lost_at(d, ctx->position) || PINFO_FD_VISITED(pinfo))))
         return available;  // shown as undecoded bytes
-    Phase phase = d.phase;
-    if (PINFO_FD_VISITED(pinfo)) {
-        const NoiseUnitRecord *rec = unit_record(d, ctx->position);
-        phase = rec != nullptr ? phase_of(rec->kind) : Phase::Frames;
-    }
+    const Phase phase = rec != nullptr ? phase_of(rec->kind) : d.phase;
     ctx->phase = phase;
     const guint n = std::min<guint>(available, noise::kRoutingHeader);
     const StreamUnit u = noise::next_unit(tvb_get_ptr(tvb, offset, static_cast<gint>(n)), n, phase);
@@ -87,29 +110,31 @@ int tcp_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     auto *ctx = static_cast<TcpContext *>(data);
     NoiseDirection &d = ctx->nc->dir[ctx->dir];
     const int length = static_cast<int>(tvb_reported_length(tvb));
-    if (lost_at(d, ctx->position) || (!PINFO_FD_VISITED(pinfo) && d.lost)) {
-        show_noise_undecoded(tvb, 0, pinfo, tree, ctx->dir, false, ctx->columns_taken);
-        return length;
-    }
     NoiseUnitRecord rec{};
-    if (!PINFO_FD_VISITED(pinfo)) {
+    if (const NoiseUnitRecord *kept = unit_record(d, ctx->position)) {
+        rec = *kept;  // learnt already (a later pass, or the same bytes again)
+    } else if (!PINFO_FD_VISITED(pinfo) && !lost_at(d, ctx->position)) {
         const guint have = tvb_captured_length(tvb);
         const guint8 *bytes = tvb_get_ptr(tvb, 0, static_cast<gint>(have));
         const StreamUnit u = noise::next_unit(bytes, have, ctx->phase);
-        rec = learn_noise_unit(ctx->nc, ctx->dir, u, bytes);
+        rec = learn_noise_unit(ctx->nc, ctx->dir, u, bytes, have, tvb_reported_length(tvb));
         keep_unit_record(d, ctx->position, rec);
-        d.phase = noise::phase_after(d.phase, u);
+        d.phase = noise::phase_after(d.phase, rec.cut_short ? StreamUnit{UnitStatus::Unit, u.kind} : u);
         if (u.status == UnitStatus::Malformed && u.size == 0) {
             d.lost = true;
-            d.lost_position = ctx->position;
+            d.lost_position = ctx->position + static_cast<StreamPosition>(length);
         }
-    } else if (const NoiseUnitRecord *kept = unit_record(d, ctx->position)) {
-        rec = *kept;
+        d.expected_known = true;
+        d.expected = ctx->position + static_cast<StreamPosition>(rec.cut_short ? u.size : static_cast<std::size_t>(length));
     } else {
-        show_noise_undecoded(tvb, 0, pinfo, tree, ctx->dir, false, ctx->columns_taken);
+        show_noise_undecoded(tvb, 0, pinfo, tree, ctx->dir, Undecoded::Lost, ctx->columns_taken);
         return length;
     }
-    show_noise_unit(tvb, pinfo, tree, ctx->nc, ctx->dir, rec, ctx->columns_taken);
+    if (rec.continuation || rec.after_gap)
+        show_noise_undecoded(tvb, 0, pinfo, tree, ctx->dir, rec.after_gap ? Undecoded::LostHere : Undecoded::Continuation,
+                             ctx->columns_taken);
+    else
+        show_noise_unit(tvb, pinfo, tree, ctx->nc, ctx->dir, rec, ctx->columns_taken);
     return length;
 }
 
@@ -145,6 +170,8 @@ struct WsMessage {
     WsUnit *units;
     guint32 tail;             // bytes from here on begin a unit completed by a later message
     bool lost;                // the stream was lost before or in this message
+    bool lost_here;           // ... in this message
+    bool lost_at_routing;     // ... by an unusable routing prefix (which says so itself)
     StreamPosition lost_from; // the first byte not followed
 };
 
@@ -170,8 +197,9 @@ PacketDissection *packet_dissection(packet_info *pinfo)
 }
 
 // First pass: the message's bytes join the direction's pending bytes; every unit they complete
-// is learnt and kept.
-WsMessage *learn_message(NoiseConnection *nc, int dir, tvbuff_t *tvb)
+// is learnt and kept. `whole`: Wireshark handed over all of the message (it unmasks and
+// inflates up to a limit): if not, the direction cannot be followed from here.
+WsMessage *learn_message(NoiseConnection *nc, int dir, tvbuff_t *tvb, bool whole)
 {
     NoiseDirection &d = nc->dir[dir];
     const guint32 length = tvb_reported_length(tvb);
@@ -180,6 +208,11 @@ WsMessage *learn_message(NoiseConnection *nc, int dir, tvbuff_t *tvb)
     m->length = length;
     m->tail = length;
     d.next_position += length;
+    if (!d.lost && !whole) {
+        d.lost = true;
+        d.lost_position = m->position;
+        m->lost_here = true;
+    }
     if (d.lost) {
         m->lost = true;
         m->lost_from = m->position;
@@ -187,51 +220,57 @@ WsMessage *learn_message(NoiseConnection *nc, int dir, tvbuff_t *tvb)
     }
     if (d.pending == nullptr)
         d.pending = wmem_array_new(wmem_file_scope(), 1);
-    if (wmem_array_get_count(d.pending) == 0)
+    if (wmem_array_get_count(d.pending) == d.pending_start)
         d.pending_position = m->position;
     wmem_array_append(d.pending, tvb_get_ptr(tvb, 0, static_cast<gint>(length)), length);
 
     wmem_array_t *units = wmem_array_new(wmem_file_scope(), sizeof(WsUnit));
     const guint8 *bytes = static_cast<const guint8 *>(wmem_array_get_raw(d.pending));
     const guint32 count = wmem_array_get_count(d.pending);
-    guint32 at = 0;
+    guint32 at = d.pending_start;
     while (at < count) {
         const StreamUnit u = noise::next_unit(bytes + at, count - at, d.phase);
-        const StreamPosition position = d.pending_position + at;
+        const StreamPosition position = d.pending_position + (at - d.pending_start);
         if (u.status == UnitStatus::NeedMore)
             break;
-        if (u.status == UnitStatus::Malformed && u.size == 0) {
-            // Show the header that says so, then nothing more of this direction.
-            WsUnit w{position, static_cast<guint32>(std::min<std::size_t>(u.header(), count - at)), nullptr,
-                     learn_noise_unit(nc, dir, u, bytes + at)};
-            if (position < m->position)
-                w.bytes = static_cast<const guint8 *>(wmem_memdup(wmem_file_scope(), bytes + at, w.size));
-            wmem_array_append_one(units, w);
-            d.lost = true;
-            d.lost_position = position + w.size;
-            m->lost = true;
-            m->lost_from = d.lost_position;
-            at = count;
-            break;
-        }
-        WsUnit w{position, static_cast<guint32>(u.size), nullptr, learn_noise_unit(nc, dir, u, bytes + at)};
+        const bool lost = u.status == UnitStatus::Malformed && u.size == 0;
+        // Lost: the header that says so is shown, then nothing more of this direction.
+        const guint32 size = lost ? static_cast<guint32>(std::min<std::size_t>(u.header(), count - at))
+                                  : static_cast<guint32>(u.size);
+        WsUnit w{position, size, nullptr, learn_noise_unit(nc, dir, u, bytes + at, size, size)};
         if (position < m->position)  // began in an earlier message: keep a copy of the whole unit
             w.bytes = static_cast<const guint8 *>(wmem_memdup(wmem_file_scope(), bytes + at, w.size));
         wmem_array_append_one(units, w);
+        at += size;
+        if (lost) {
+            d.lost = true;
+            d.lost_position = position + size;
+            m->lost = true;
+            m->lost_here = m->lost_at_routing = true;
+            m->lost_from = d.lost_position;
+            break;
+        }
         d.phase = noise::phase_after(d.phase, u);
-        at += static_cast<guint32>(u.size);
     }
     // What is left begins a unit that a later message completes.
-    if (at < count) {
-        const StreamPosition rest = d.pending_position + at;
+    const StreamPosition rest = d.pending_position + (at - d.pending_start);
+    if (at < count && !m->lost)
         m->tail = rest > m->position ? rest - m->position : 0;
-    }
-    wmem_array_t *left = wmem_array_new(wmem_file_scope(), 1);
-    if (at < count)
+    d.pending_position = rest;
+    d.pending_start = at;
+    if (m->lost || at == count) {
+        wmem_destroy_array(d.pending);
+        d.pending = nullptr;
+        d.pending_start = 0;
+    } else if (at > count - at) {
+        // Compact once the consumed bytes outweigh the rest: each byte is copied a bounded
+        // number of times, however many messages a frame spans.
+        wmem_array_t *left = wmem_array_new(wmem_file_scope(), 1);
         wmem_array_append(left, bytes + at, count - at);
-    wmem_destroy_array(d.pending);
-    d.pending = left;
-    d.pending_position += at;
+        wmem_destroy_array(d.pending);
+        d.pending = left;
+        d.pending_start = 0;
+    }
 
     m->unit_count = wmem_array_get_count(units);
     m->units = static_cast<WsUnit *>(wmem_array_get_raw(units));
@@ -263,7 +302,8 @@ void show_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const Noi
     if (m.lost) {
         const guint32 from = m.lost_from > m.position ? m.lost_from - m.position : 0;
         if (from < m.length)
-            show_noise_undecoded(tvb, static_cast<int>(from), pinfo, tree, dir, false, columns_taken);
+            show_noise_undecoded(tvb, static_cast<int>(from), pinfo, tree, dir,
+                                 m.lost_here && !m.lost_at_routing ? Undecoded::LostHere : Undecoded::Lost, columns_taken);
     } else if (m.tail < m.length) {
         // A frame that a later message completes (shown there, whole).
         if (!columns_taken) {
@@ -286,16 +326,20 @@ void show_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const Noi
 
 ws_bool dissect_noise_websocket(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
 {
+    // Every message handed to us counts, ours or not, so that a message's number in its
+    // packet is the same on every visit.
+    PacketDissection *pd = packet_dissection(pinfo);
+    const guint32 key = kMessageKeyBase + pd->messages++;
+    auto *m = static_cast<WsMessage *>(p_get_proto_data(wmem_file_scope(), pinfo, proto_funxmpp, key));
     ConversationState *st = conversation_state(pinfo, false);
-    const guint32 length = tvb_captured_length(tvb);
-    if (length != tvb_reported_length(tvb) || length == 0)
-        return false;  // cut short by the snapshot length: nothing to follow
+    if (PINFO_FD_VISITED(pinfo) && m == nullptr)
+        return false;  // a message the first pass did not take
+    const guint32 captured = tvb_captured_length(tvb);
     if (st == nullptr || st->noise == nullptr) {
-        if (PINFO_FD_VISITED(pinfo))
+        if (PINFO_FD_VISITED(pinfo) || captured == 0)
             return false;
-        // A first message may end inside the routing prefix ("ED" 00 01 is distinctive enough).
-        const auto start = noise::recognise_client_start(tvb_get_ptr(tvb, 0, static_cast<gint>(length)), length);
-        if (start != noise::Recognition::Yes && !(start == noise::Recognition::NeedMore && length >= 4))
+        const auto start = noise::recognise_client_start(tvb_get_ptr(tvb, 0, static_cast<gint>(captured)), captured);
+        if (start != noise::Recognition::Yes)
             return false;
         if (st == nullptr)
             st = conversation_state(pinfo, true);
@@ -304,13 +348,8 @@ ws_bool dissect_noise_websocket(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
     if (!st->noise->over_websocket)
         return false;
     const int dir = direction(st, pinfo, nullptr);
-    PacketDissection *pd = packet_dissection(pinfo);
-    const guint32 key = kMessageKeyBase + pd->messages++;
-    auto *m = static_cast<WsMessage *>(p_get_proto_data(wmem_file_scope(), pinfo, proto_funxmpp, key));
     if (m == nullptr) {
-        if (PINFO_FD_VISITED(pinfo))
-            return false;  // a message the first pass did not see as ours
-        m = learn_message(st->noise, dir, tvb);
+        m = learn_message(st->noise, dir, tvb, captured == tvb_reported_length(tvb));
         p_add_proto_data(wmem_file_scope(), pinfo, proto_funxmpp, key, m);
     }
     show_message(tvb, pinfo, tree, st->noise, dir, *m, *pd);

@@ -3,6 +3,7 @@
 
 #include <epan/expert.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "codec/noise.hpp"
@@ -15,18 +16,25 @@ using noise::HandshakeKind;
 using noise::UnitKind;
 using noise::UnitProblem;
 
-NoiseUnitRecord learn_noise_unit(NoiseConnection *nc, int dir, const noise::StreamUnit &u, const guint8 *bytes)
+NoiseUnitRecord learn_noise_unit(NoiseConnection *nc, int dir, const noise::StreamUnit &u, const guint8 *bytes,
+                                 std::size_t captured, std::size_t on_wire)
 {
     NoiseUnitRecord r{};
     r.kind = u.kind;
     r.problem = u.problem;
-    if (u.status != noise::UnitStatus::Unit)
+    // A unit whose header is here and that the wire holds whole, but the capture does not:
+    // it still takes its place (the frames after it keep their roles and counters).
+    r.cut_short = u.status == noise::UnitStatus::NeedMore && captured >= u.header() && u.size > u.header() &&
+                  on_wire >= u.size;
+    if (u.status != noise::UnitStatus::Unit && !r.cut_short)
         return r;
     if (u.kind == UnitKind::Prologue) {
         nc->version = u.version;
         nc->version_known = true;
     } else if (u.kind == UnitKind::Frame) {
-        r.frame = nc->progress.assign(dir, bytes + noise::kFrameHeader, u.length);
+        const std::size_t payload = std::min<std::size_t>(u.length, captured - noise::kFrameHeader);
+        r.frame = nc->progress.assign(dir, bytes + noise::kFrameHeader, payload);
+        r.assigned = true;
     }
     return r;
 }
@@ -170,12 +178,26 @@ void show_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tr
                                static_cast<unsigned>(m.error_offset), protobuf::error_text(m.error));
 }
 
+// A handshake message the capture cut: its name, not its fields (they would read as malformed).
+void show_cut_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *tree, const NoiseUnitRecord &rec)
+{
+    const char *name = noise::frame_role_name(rec.frame.role);
+    proto_item *mi = proto_tree_add_item(tree, fields.noise_handshake, tvb, static_cast<int>(noise::kFrameHeader), -1,
+                                         ENC_NA);
+    proto_item_set_text(mi, "%s (cut short)", name);
+    proto_tree *mt = proto_item_add_subtree(mi, fields.ett_noise_message);
+    proto_item_set_generated(proto_tree_add_string(mt, fields.noise_message, tvb, 0, 0, name));
+    proto_item_append_text(top, ", Noise %s", name);
+    col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "Noise %s", name);
+}
+
 void show_transport(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *tree, const NoiseUnitRecord &rec,
                     guint32 length)
 {
     const int base = static_cast<int>(noise::kFrameHeader);
     proto_item_set_generated(proto_tree_add_uint(tree, fields.noise_counter, tvb, 0, 0, rec.frame.counter));
-    proto_item *pi = proto_tree_add_item(tree, fields.encrypted_payload, tvb, base, static_cast<int>(length), ENC_NA);
+    proto_item *pi = proto_tree_add_item(tree, fields.encrypted_payload, tvb, base, rec.cut_short ? -1 : static_cast<int>(length),
+                                         ENC_NA);
     proto_item_append_text(top, ", encrypted frame #%u", rec.frame.counter);
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame #%u (%u bytes)", rec.frame.counter, length);
     if (length < noise::kTagLength)
@@ -215,24 +237,41 @@ void show_noise_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, cons
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[Malformed: frame of length 0]");
         return;
     }
+    if (!rec.assigned) {
+        // Neither whole nor known to be whole: what it is cannot be said.
+        proto_tree_add_item(tree, fields.noise_undecoded, tvb, static_cast<int>(noise::kFrameHeader), -1, ENC_NA);
+        proto_item_append_text(top, ", incomplete frame");
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "incomplete frame");
+        return;
+    }
     if (rec.frame.role == FrameRole::Transport)
         show_transport(tvb, pinfo, top, tree, rec, length);
+    else if (rec.cut_short)
+        show_cut_handshake(tvb, pinfo, top, tree, rec);
     else
         show_handshake(tvb, pinfo, top, tree, rec);
     proto_item_append_text(top, ", %u bytes", length);
+    if (rec.cut_short) {
+        expert_add_info_format(pinfo, top, &fields.ei_noise_cut_short,
+                               "Frame cut short: %u of its %u bytes are in the capture (snapshot length, or TCP "
+                               "reassembly off)",
+                               tvb_captured_length(tvb), tvb_reported_length(tvb));
+        col_append_str(pinfo->cinfo, COL_INFO, " [cut short]");
+    }
 }
 
-void show_noise_undecoded(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *parent, int dir, bool first,
+void show_noise_undecoded(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *parent, int dir, Undecoded why,
                           bool &columns_taken)
 {
     take_columns(pinfo, columns_taken);
     proto_item *top = nullptr;
     proto_tree *tree = top_item(tvb, parent, dir, &top);
-    proto_item_append_text(top, ", undecoded bytes");
+    const char *what = why == Undecoded::Continuation ? "continuation of a frame cut short" : "undecoded bytes";
+    proto_item_append_text(top, ", %s", what);
     proto_item *ui = proto_tree_add_item(tree, fields.noise_undecoded, tvb, offset, -1, ENC_NA);
-    if (first)
+    if (why == Undecoded::LostHere)
         expert_add_info(pinfo, ui, &fields.ei_noise_lost);
-    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "undecoded bytes");
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", what);
 }
 
 }  // namespace funxmpp::ws

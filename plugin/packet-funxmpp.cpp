@@ -190,10 +190,20 @@ int dissect_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, void *dat
 
 constexpr guint kMinimumPduBytes = 3;  // a 3-byte header, or 2-byte header + 1 payload byte, or "WA" + major
 
-// TCP hands its subdissectors the sequence number of the first byte it hands over.
-StreamPosition stream_base(const void *data)
+// Where the tvb's first byte is in its direction's stream. TCP hands its subdissectors the
+// segment's (or reassembled PDU's) sequence number. With reassembly off (nothing may be
+// desegmented) it skips by itself the first bytes of a segment that end a PDU an earlier
+// segment began, and hands over the rest of the segment: that starts as far before the
+// segment's end as it is long.
+StreamPosition stream_base(const void *data, tvbuff_t *tvb, const packet_info *pinfo)
 {
-    return data != nullptr ? static_cast<const struct tcpinfo *>(data)->seq : 0;
+    if (data == nullptr)
+        return 0;
+    const auto *tcp = static_cast<const struct tcpinfo *>(data);
+    const guint32 length = tvb_reported_length(tvb);
+    const guint32 segment = tcp->nxtseq - tcp->seq;
+    const bool skipped = pinfo->can_desegment <= 0 && segment > length && segment < 0x80000000u;
+    return skipped ? tcp->nxtseq - length : tcp->seq;
 }
 
 int dissect_funxmpp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
@@ -213,13 +223,13 @@ int dissect_funxmpp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     if (st->noise != nullptr) {
         if (st->noise->over_websocket)
             return 0;
-        dissect_noise_tcp(tvb, pinfo, tree, st, direction(st, pinfo, pref_ports), stream_base(data), pref_desegment);
+        dissect_noise_tcp(tvb, pinfo, tree, st, direction(st, pinfo, pref_ports), stream_base(data, tvb, pinfo), pref_desegment);
         return static_cast<int>(tvb_captured_length(tvb));
     }
     if (st->rejected)
         return 0;
 
-    PacketContext ctx{st, direction(st, pinfo, pref_ports), stream_base(data), 0, false, false};
+    PacketContext ctx{st, direction(st, pinfo, pref_ports), stream_base(data, tvb, pinfo), 0, false, false};
     tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, kMinimumPduBytes, get_pdu_len, dissect_pdu, &ctx);
     return static_cast<int>(tvb_captured_length(tvb));
 }

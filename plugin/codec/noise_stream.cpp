@@ -104,7 +104,9 @@ Recognition recognise_client_start(const std::uint8_t *data, std::size_t size)
     std::size_t at = 0;
     if (starts_with(data, size, kRouting, 4)) {
         // "ED" 00 01 is distinctive enough on its own (a routing length beyond reason is the
-        // dissector's to report).
+        // dissector's to report); fewer bytes of it are not.
+        if (size < 4)
+            return Recognition::NeedMore;
         if (size < kRoutingHeader || u24(data + 4) > kMaxRoutingInfo)
             return Recognition::Yes;
         at = kRoutingHeader + u24(data + 4);

@@ -88,6 +88,8 @@ TEST(NoiseStream, RecognisesClientStarts)
     EXPECT_EQ(recognise("45 44 00 01 00 00 05 08 09 08 02 18 57 41 05 02"), Recognition::Yes);
     EXPECT_EQ(recognise("45 44 00 01 00 00 05 08 09 08 02 18 57"), Recognition::Yes);
     EXPECT_EQ(recognise("45 44 00 01 00"), Recognition::Yes);
+    EXPECT_EQ(recognise("45 44 00"), Recognition::NeedMore);  // a text "E", "ED": not yet
+    EXPECT_EQ(recognise("45"), Recognition::NeedMore);
     EXPECT_EQ(recognise("57 41 06"), Recognition::NeedMore);
     EXPECT_EQ(recognise("57"), Recognition::NeedMore);
     EXPECT_EQ(recognise("57 41 01 05"), Recognition::No);  // FunXMPP

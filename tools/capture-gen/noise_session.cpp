@@ -5,6 +5,7 @@
 #include "noise_session.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -80,7 +81,7 @@ private:
         return queue_[side].back();
     }
     void queue_transport(int line, int side, const std::string &rest);
-    void send(int line, int side, const std::string &sizes);
+    void send(int line, int side, const std::string &sizes, const std::string &foreign);
     std::string websocket_frame(int side, const std::string &payload);
     void record(std::uint32_t packet, const Unit &u, int side);
 
@@ -94,7 +95,7 @@ private:
     double time_ = 1700000000.0;
     std::mt19937 rng_{1};
     std::vector<Unit> queue_[2];
-    std::optional<noise::XxKeys> keys_;
+    std::optional<noise::XxKeys> keys_, script_keys_;  // this connection's; the script's keys line
     std::string certificate_ = "certificate", client_payload_ = "client payload";
     std::optional<XxHandshakeBytes> hs_;
     std::uint32_t counter_[2] = {0, 0};
@@ -230,14 +231,15 @@ void NoiseSession::record(std::uint32_t packet, const Unit &u, int side)
 
 // Sends what is queued: over TCP, in segments of the given sizes; over WebSocket, in messages
 // of the given sizes (each message in its own segments).
-void NoiseSession::send(int line, int side, const std::string &sizes)
+void NoiseSession::send(int line, int side, const std::string &sizes, const std::string &foreign)
 {
     if (!conn_)
         fail(line, "send before connect");
     std::string bytes;
+    std::string before = foreign.empty() ? "" : websocket_frame(side, foreign);  // in the first segment
     for (const Piece &p : cut_queue(line, queue_[side], sizes, websocket_ ? std::string::npos : kMss, bytes)) {
         const std::string chunk = bytes.substr(p.offset, p.size);
-        const std::string wire = websocket_ ? websocket_frame(side, chunk) : chunk;
+        const std::string wire = std::exchange(before, std::string()) + (websocket_ ? websocket_frame(side, chunk) : chunk);
         std::uint32_t packet = 0;
         for (std::size_t at = 0; at < wire.size(); at += kMss) {
             packet = conn_->send(time_, side, std::string_view(wire).substr(at, kMss));
@@ -290,7 +292,7 @@ void NoiseSession::line(int number, const std::string &text)
                 fail(number, "keys CLIENT_EPHEMERAL CLIENT_STATIC SERVER_EPHEMERAL SERVER_STATIC (64 hex digits each)");
             return *key;
         };
-        keys_ = noise::XxKeys{key(ce), key(cs), key(se), key(ss)};
+        script_keys_ = keys_ = noise::XxKeys{key(ce), key(cs), key(se), key(ss)};
     } else if (cmd == "certificate" || cmd == "client-payload") {
         std::optional<std::string> b = parse_hex(rest);
         if (!b)
@@ -301,7 +303,7 @@ void NoiseSession::line(int number, const std::string &text)
         isn_ += 1000000;
         conn_->handshake(time_);
         hs_.reset();
-        keys_.reset();
+        keys_ = script_keys_;  // the keys line's, else random ones at the first handshake message
         counter_[0] = counter_[1] = 0;
         client_hello_queued_ = false;
         if (websocket_) {
@@ -408,11 +410,23 @@ void NoiseSession::line(int number, const std::string &text)
         }
     } else if (cmd == "send") {
         std::istringstream args(rest);
-        std::string who, sizes;
-        args >> who >> sizes;
-        if (who != "c" && who != "s")
-            fail(number, "send c|s [SIZES]");
-        send(number, who == "c" ? 0 : 1, sizes);
+        std::string who, sizes, word, foreign;
+        args >> who;
+        while (args >> word) {
+            if (word == "with-foreign" && args >> word && parse_hex(word))
+                foreign = *parse_hex(word);
+            else if (word.find_first_not_of("0123456789,") == std::string::npos)
+                sizes = word;
+            else
+                fail(number, "send c|s [SIZES] [with-foreign HEX]");
+        }
+        if ((who != "c" && who != "s") || (!foreign.empty() && !websocket_))
+            fail(number, "send c|s [SIZES] [with-foreign HEX] (WebSocket only)");
+        send(number, who == "c" ? 0 : 1, sizes, foreign);
+    } else if (cmd == "resend") {
+        if (!conn_ || (rest != "c" && rest != "s") || !conn_->resend(time_, rest == "c" ? 0 : 1))
+            fail(number, "resend c|s, after that side sent a segment");
+        time_ += kSegmentGap;
     } else if (cmd == "wait") {
         time_ += std::stod(rest);
     } else if (cmd == "close") {

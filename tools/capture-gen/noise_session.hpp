@@ -9,7 +9,8 @@
 //                               connections that follow: plain TCP, or WebSocket after an HTTP
 //                               upgrade (client messages masked; deflate: permessage-deflate)
 //   client/server/start/seed    as for FunXMPP scripts
-//   keys CE CS SE SS            the four private keys (hex) of the next handshake (default: random)
+//   keys CE CS SE SS            the four private keys (hex) of the connections that follow (default:
+//                               random ones for each)
 //   certificate HEX / client-payload HEX
 //                               plaintexts the handshake encrypts (ServerHello, ClientFinish)
 //   connect / close / wait S    TCP (and the upgrade); a new connection starts a new handshake
@@ -26,7 +27,11 @@
 //   expect c|s info TEXT | field NAME VALUE | expert NAME | transport
 //                               what the unit queued last must show; "transport": it stands
 //                               where a transport frame is due and takes the next counter
-//   send c|s [N,N,...]          send what is queued: TCP segments, or WebSocket messages, of N bytes
+//   send c|s [N,N,...] [with-foreign HEX]
+//                               send what is queued: TCP segments, or WebSocket messages, of N
+//                               bytes; with-foreign: a WebSocket message of other data (HEX)
+//                               first, in the same TCP segment
+//   resend c|s                  the side's last segment again (a TCP retransmission): nothing new
 // Outputs: .noise ("<packet>\t<field>\t<value>", and "_ws.col.Info" lines), .expert,
 // .keylog (DESIGN 2.6 lines for each handshake), .plain ("<packet>\t<c|s>\t<xml>" per
 // transport frame's node), and the FunXMPP outputs (empty: nothing decrypts without keys).
