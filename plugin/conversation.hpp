@@ -31,6 +31,17 @@ struct DirectionState {
 
 // The successor protocol (Noise) on one connection, over TCP or in WebSocket messages.
 // Learnt on the first pass; later passes read the per-unit records by stream position.
+
+// What a WA_NOISE_CLIENT line opened of the handshake, as far as it got (file scope).
+struct NoiseOpenedHandshake {
+    guint8 problem;  // noise::XxProblem
+    bool server_static_known, client_static_known;
+    guint8 server_static[32], client_static[32];
+    const guint8 *certificate, *client_payload;
+    guint32 certificate_length, client_payload_length;
+    guint32 line_number;  // of the key log line
+};
+
 struct NoiseUnitRecord {
     noise::UnitKind kind;
     noise::UnitProblem problem;
@@ -42,6 +53,12 @@ struct NoiseUnitRecord {
     // the first bytes after a gap in the stream (a segment the capture missed).
     bool continuation, after_gap;
     guint32 span;
+    // Decryption (DESIGN 2.6): a handshake message's opened secrets, a transport frame's plaintext.
+    const NoiseOpenedHandshake *opened;
+    bool decrypt_tried, tag_valid;
+    const guint8 *plaintext;  // flags byte and node (file scope)
+    guint32 plaintext_length;
+    const char *key_source;   // which key log line
 };
 
 struct NoiseDirection {
@@ -58,8 +75,24 @@ struct NoiseDirection {
     StreamPosition pending_position;  // stream position of pending[pending_start]
 };
 
+// A connection's secrets as the first pass finds them.
+struct NoiseCrypto {
+    bool have_ephemeral;
+    guint8 client_ephemeral[32];  // ClientHello.ephemeral: what key log lines name
+    // The handshake fields as on the wire (file-scope copies), for WA_NOISE_CLIENT.
+    const guint8 *server_ephemeral, *server_static, *server_payload, *client_static, *client_payload;
+    guint32 server_ephemeral_length, server_static_length, server_payload_length, client_static_length,
+        client_payload_length;
+    bool named_lines_looked_up;  // WA_NOISE_TRANSPORT <ephemeral> was looked for
+    bool anonymous_tried[2];     // the "-" lines were tried on this direction's first frame
+    bool keys_known;
+    guint8 key[2][32];           // client-to-server, server-to-client
+    const char *key_source;
+};
+
 struct NoiseConnection {
     bool over_websocket;
+    NoiseCrypto crypto;          // first pass
     bool version_known;
     Version version;               // the prologue's
     noise::NoiseProgress progress; // first pass
@@ -120,6 +153,7 @@ NoiseConnection *start_noise(ConversationState *st, packet_info *pinfo, bool ove
 
 static_assert(std::is_trivially_destructible_v<ConversationState> && std::is_trivially_destructible_v<FrameFacts> &&
                   std::is_trivially_destructible_v<NoiseConnection> && std::is_trivially_destructible_v<NoiseUnitRecord> &&
+                  std::is_trivially_destructible_v<NoiseOpenedHandshake> &&
                   std::is_trivially_destructible_v<LoginFacts>,
               "state kept in wmem and used across Wireshark calls must be plain data");
 

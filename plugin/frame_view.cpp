@@ -41,7 +41,8 @@ void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guin
     r->xml = xml;
     r->login = login;
     const ConversationState *st = ctx.st;
-    r->version = wmem_strdup_printf(pinfo->pool, "%u.%u", st->dialect->version.major, st->dialect->version.minor);
+    const Version v = st->dialect != nullptr ? st->dialect->version : st->noise->version;
+    r->version = wmem_strdup_printf(pinfo->pool, "%u.%u", v.major, v.minor);
     const bool from_client = ctx.dir == kClientToServer;
     r->client = wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, &st->client_addr), st->client_port);
     r->server = wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, from_client ? &pinfo->dst : &pinfo->src),
@@ -177,10 +178,11 @@ void decode_frame(wmem_allocator_t *pool, const guint8 *bytes, std::size_t lengt
                   const PacketContext &ctx, const StanzaWants &wants, bool wanted, bool first_pass, DecodedFrame &out)
 {
     out.internal_error = !cpp_scope([&] {
-        if (!wanted && !(first_pass && may_move_login(top_level_tag(d, bytes, length))))
+        const bool login = first_pass && ctx.st->noise == nullptr;  // (successor logins are Noise's)
+        if (!wanted && !(login && may_move_login(top_level_tag(d, bytes, length))))
             return;
         StanzaWants w = wants;
-        w.login = first_pass;
+        w.login = login;
         StanzaText text = decode_stanza(d, bytes, length, w);
         out.result = text.result;
         out.events = text.events;
@@ -192,7 +194,7 @@ void decode_frame(wmem_allocator_t *pool, const guint8 *bytes, std::size_t lengt
         out.peer = wmem_strdup(pool, text.peer.c_str());
         if (!text.result.ok())
             std::snprintf(out.error, sizeof out.error, "%s", text.result.error.message().c_str());
-        if (first_pass && !text.login.tag.empty()) {
+        if (login && !text.login.tag.empty()) {
             LoginReport r = session_of(ctx.st)->observe(static_cast<Direction>(ctx.dir), text.login);
             if (r.login)
                 out.login = keep_login(r);

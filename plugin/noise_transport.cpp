@@ -50,6 +50,7 @@ bool lost_at(const NoiseDirection &d, StreamPosition position)
 // ---- TCP ----------------------------------------------------------------------------------
 
 struct TcpContext {
+    ConversationState *st;
     NoiseConnection *nc;
     int dir;
     StreamPosition base, position;
@@ -134,7 +135,7 @@ int tcp_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
         show_noise_undecoded(tvb, 0, pinfo, tree, ctx->dir, rec.after_gap ? Undecoded::LostHere : Undecoded::Continuation,
                              ctx->columns_taken);
     else
-        show_noise_unit(tvb, pinfo, tree, ctx->nc, ctx->dir, rec, ctx->columns_taken);
+        show_noise_unit(tvb, pinfo, tree, ctx->st, ctx->dir, rec, ctx->columns_taken);
     return length;
 }
 
@@ -143,7 +144,7 @@ int tcp_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 void dissect_noise_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ConversationState *st, int dir,
                        StreamPosition base, bool desegment)
 {
-    TcpContext ctx{st->noise, dir, base, 0, Phase::Frames, desegment, false};
+    TcpContext ctx{st, st->noise, dir, base, 0, Phase::Frames, desegment, false};
     tcp_dissect_pdus(tvb, pinfo, tree, desegment, noise::kFrameHeader, tcp_unit_length, tcp_unit, &ctx);
 }
 
@@ -277,7 +278,7 @@ WsMessage *learn_message(NoiseConnection *nc, int dir, tvbuff_t *tvb, bool whole
     return m;
 }
 
-void show_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const NoiseConnection *nc, int dir,
+void show_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ConversationState *st, int dir,
                   const WsMessage &m, PacketDissection &pd)
 {
     bool columns_taken = false;
@@ -297,7 +298,7 @@ void show_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const Noi
         } else {
             unit_tvb = tvb_new_subset_length(tvb, static_cast<gint>(w.position - m.position), static_cast<gint>(w.size));
         }
-        show_noise_unit(unit_tvb, pinfo, tree, nc, dir, w.rec, columns_taken);
+        show_noise_unit(unit_tvb, pinfo, tree, st, dir, w.rec, columns_taken);
     }
     if (m.lost) {
         const guint32 from = m.lost_from > m.position ? m.lost_from - m.position : 0;
@@ -352,7 +353,7 @@ ws_bool dissect_noise_websocket(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
         m = learn_message(st->noise, dir, tvb, captured == tvb_reported_length(tvb));
         p_add_proto_data(wmem_file_scope(), pinfo, proto_funxmpp, key, m);
     }
-    show_message(tvb, pinfo, tree, st->noise, dir, *m, *pd);
+    show_message(tvb, pinfo, tree, st, dir, *m, *pd);
     return true;
 }
 

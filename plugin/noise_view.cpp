@@ -8,6 +8,8 @@
 
 #include "codec/noise.hpp"
 #include "fields.hpp"
+#include "frame_view.hpp"
+#include "noise_decrypt.hpp"
 
 namespace funxmpp::ws {
 
@@ -35,6 +37,8 @@ NoiseUnitRecord learn_noise_unit(NoiseConnection *nc, int dir, const noise::Stre
         const std::size_t payload = std::min<std::size_t>(u.length, captured - noise::kFrameHeader);
         r.frame = nc->progress.assign(dir, bytes + noise::kFrameHeader, payload);
         r.assigned = true;
+        if (!r.cut_short)
+            learn_noise_secrets(nc, dir, r, bytes + noise::kFrameHeader, u.length);
     }
     return r;
 }
@@ -104,6 +108,47 @@ void show_routing_prefix(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, pro
     col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Routing prefix");
 }
 
+const char *xx_problem_text(noise::XxProblem p)
+{
+    switch (p) {
+    case noise::XxProblem::None: return "opened";
+    case noise::XxProblem::WrongEphemeral: return "its ephemeral private key is not the ClientHello's";
+    case noise::XxProblem::ServerStatic: return "ServerHello.static does not open";
+    case noise::XxProblem::Certificate: return "ServerHello.payload does not open";
+    case noise::XxProblem::ClientStatic: return "ClientFinish.static does not open to the client's static key";
+    case noise::XxProblem::ClientPayload: return "ClientFinish.payload does not open";
+    case noise::XxProblem::Refused: return "libgcrypt refused, or a key has the wrong size";
+    }
+    return "not opened";
+}
+
+// What a WA_NOISE_CLIENT line opened of the handshake (generated items on the message).
+void show_opened(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, proto_item *mi, int base, int length,
+                 const NoiseUnitRecord &rec)
+{
+    const NoiseOpenedHandshake &o = *rec.opened;
+    const bool server_hello = rec.frame.role == FrameRole::ServerHello;
+    const auto problem = static_cast<noise::XxProblem>(o.problem);
+    if (o.server_static_known && server_hello)
+        proto_item_set_generated(
+            proto_tree_add_bytes_with_length(mt, fields.noise_server_static, tvb, base, length, o.server_static, 32));
+    if (o.certificate != nullptr && server_hello)
+        proto_item_set_generated(
+            proto_tree_add_bytes_with_length(mt, fields.noise_certificate, tvb, base, length, o.certificate, o.certificate_length));
+    if (o.client_static_known && !server_hello)
+        proto_item_set_generated(
+            proto_tree_add_bytes_with_length(mt, fields.noise_client_static, tvb, base, length, o.client_static, 32));
+    if (o.client_payload != nullptr && !server_hello)
+        proto_item_set_generated(proto_tree_add_bytes_with_length(mt, fields.noise_client_payload, tvb, base, length,
+                                                                  o.client_payload, o.client_payload_length));
+    // A ServerHello's run stops where the ClientFinish is needed: that is no problem.
+    const bool failed = server_hello ? problem != noise::XxProblem::ClientStatic && problem != noise::XxProblem::None
+                                     : problem != noise::XxProblem::None;
+    if (failed)
+        expert_add_info_format(pinfo, mi, &fields.ei_noise_not_opened, "WA_NOISE_CLIENT (key log line %u): %s",
+                               o.line_number, xx_problem_text(problem));
+}
+
 // The fields of a handshake message, each where it is on the wire.
 void show_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *tree, const NoiseUnitRecord &rec)
 {
@@ -170,6 +215,8 @@ void show_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tr
         if (item.info->extended)
             expert_add_info(pinfo, fi, &fields.ei_noise_extended);
     }
+    if (rec.opened != nullptr)
+        show_opened(tvb, pinfo, mt, mi, base, static_cast<int>(length), rec);
     if (m.too_many_fields)
         expert_add_info_format(pinfo, mi, &fields.ei_noise_malformed, "More than %u fields: the rest are not listed",
                                static_cast<unsigned>(noise::kMaxHandshakeItems));
@@ -191,26 +238,78 @@ void show_cut_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, prot
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "Noise %s", name);
 }
 
+// What a decrypted frame holds: the flags byte, then the node (inflated first for flag 0x02),
+// shown as FunXMPP stanzas are.
+void show_plaintext(tvbuff_t *plain, packet_info *pinfo, proto_tree *tree, ConversationState *st, int dir)
+{
+    const guint length = tvb_reported_length(plain);
+    if (length == 0) {
+        proto_tree_add_expert(tree, pinfo, &fields.ei_noise_empty_plaintext, plain, 0, 0);
+        return;
+    }
+    guint32 flags = 0;
+    proto_tree_add_item_ret_uint(tree, fields.noise_flags, plain, 0, 1, ENC_NA, &flags);
+    const Dialect *d = st->noise->version_known ? dialect_for(st->noise->version) : nullptr;
+    if (d == nullptr) {
+        proto_tree_add_expert_format(tree, pinfo, &fields.ei_noise_no_dictionary, plain, 1, -1,
+                                     "No node dictionary is known for WA %u.%u: the node is shown as bytes",
+                                     st->noise->version.major, st->noise->version.minor);
+        proto_tree_add_item(tree, fields.data, plain, 1, -1, ENC_NA);
+        return;
+    }
+    // (Successor nodes keep nothing per frame by position: the context's is not used.)
+    PacketContext ctx{st, dir, 0, 0, false, true};
+    if (flags & 0x02) {
+        if (tvbuff_t *node = inflate(plain, 1, static_cast<int>(length) - 1, pinfo, tree, ctx, true))
+            dissect_payload(node, 0, static_cast<int>(tvb_reported_length(node)), pinfo, tree, *d, ctx, true);
+        return;
+    }
+    dissect_payload(plain, 1, static_cast<int>(length) - 1, pinfo, tree, *d, ctx, true);
+}
+
 void show_transport(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *tree, const NoiseUnitRecord &rec,
-                    guint32 length)
+                    guint32 length, ConversationState *st, int dir)
 {
     const int base = static_cast<int>(noise::kFrameHeader);
     proto_item_set_generated(proto_tree_add_uint(tree, fields.noise_counter, tvb, 0, 0, rec.frame.counter));
     proto_item *pi = proto_tree_add_item(tree, fields.encrypted_payload, tvb, base, rec.cut_short ? -1 : static_cast<int>(length),
                                          ENC_NA);
-    proto_item_append_text(top, ", encrypted frame #%u", rec.frame.counter);
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame #%u (%u bytes)", rec.frame.counter, length);
-    if (length < noise::kTagLength)
+    if (length < noise::kTagLength) {
+        proto_item_append_text(top, ", encrypted frame #%u", rec.frame.counter);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame #%u (%u bytes)", rec.frame.counter, length);
         expert_add_info_format(pinfo, pi, &fields.ei_noise_short_frame, "%u bytes: shorter than the AES-GCM tag", length);
-    else
+        return;
+    }
+    if (!rec.decrypt_tried) {
+        proto_item_append_text(top, ", encrypted frame #%u", rec.frame.counter);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame #%u (%u bytes)", rec.frame.counter, length);
         expert_add_info(pinfo, pi, &fields.ei_noise_encrypted);
+        return;
+    }
+    proto_item_set_generated(proto_tree_add_boolean(tree, fields.noise_tag_valid, tvb, base, static_cast<int>(length),
+                                                    rec.tag_valid));
+    proto_item_set_generated(proto_tree_add_string(tree, fields.noise_key_source, tvb, 0, 0, rec.key_source));
+    if (!rec.tag_valid) {
+        proto_item_append_text(top, ", encrypted frame #%u, tag mismatch", rec.frame.counter);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame #%u (%u bytes) [tag mismatch]",
+                            rec.frame.counter, length);
+        expert_add_info_format(pinfo, pi, &fields.ei_noise_tag_mismatch,
+                               "AES-GCM tag mismatch with counter %u: wrong keys, or the frame was changed",
+                               rec.frame.counter);
+        return;
+    }
+    proto_item_append_text(top, ", frame #%u, decrypted", rec.frame.counter);
+    tvbuff_t *plain = tvb_new_child_real_data(tvb, rec.plaintext, rec.plaintext_length, rec.plaintext_length);
+    add_new_data_source(pinfo, plain, "Decrypted Noise frame");
+    show_plaintext(plain, pinfo, tree, st, dir);
 }
 
 }  // namespace
 
-void show_noise_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, const NoiseConnection *nc, int dir,
+void show_noise_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, ConversationState *st, int dir,
                      const NoiseUnitRecord &rec, bool &columns_taken)
 {
+    const NoiseConnection *nc = st->noise;
     take_columns(pinfo, columns_taken);
     proto_item *top = nullptr;
     proto_tree *tree = top_item(tvb, parent, dir, &top);
@@ -245,7 +344,7 @@ void show_noise_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, cons
         return;
     }
     if (rec.frame.role == FrameRole::Transport)
-        show_transport(tvb, pinfo, top, tree, rec, length);
+        show_transport(tvb, pinfo, top, tree, rec, length, st, dir);
     else if (rec.cut_short)
         show_cut_handshake(tvb, pinfo, top, tree, rec);
     else

@@ -20,7 +20,7 @@ NoiseUnitRecord learn_noise_unit(NoiseConnection *nc, int dir, const noise::Stre
 
 // Shows one unit; `tvb` holds exactly its bytes. The first unit shown in a packet takes the
 // Protocol and Info columns (`columns_taken`).
-void show_noise_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, const NoiseConnection *nc, int dir,
+void show_noise_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, ConversationState *st, int dir,
                      const NoiseUnitRecord &rec, bool &columns_taken);
 
 // Bytes shown as they are: the rest of a unit the capture cut short (Continuation), the first

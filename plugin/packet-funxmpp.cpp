@@ -20,6 +20,7 @@
 #include "conversation.hpp"
 #include "fields.hpp"
 #include "frame_view.hpp"
+#include "noise_keys.hpp"
 #include "noise_transport.hpp"
 #include "protocols.hpp"
 #include "secrets.hpp"
@@ -344,6 +345,7 @@ void proto_register_funxmpp()
                                     "on to the port's usual dissector, e.g. TLS or XMPP)",
                                     &pref_ports, 65535);
     register_passwords_table(module);
+    register_noise_keylog(module);
     prefs_register_bool_preference(module, "registration_passwords", "Use passwords of registration answers",
                                    "Decrypt the FunXMPP sessions of a phone with the password that a registration "
                                    "answer (/v2/register, /v2/exist) earlier in the capture returned",

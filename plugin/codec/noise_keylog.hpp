@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The Noise key log (DESIGN 2.6): one secret per line, read like Wireshark's TLS key log.
+//   WA_NOISE_CLIENT    <client ephemeral public> <client ephemeral private> <client static private>
+//   WA_NOISE_TRANSPORT <client ephemeral public> <client-to-server key> <server-to-client key>
+//   WA_NOISE_TRANSPORT - <client-to-server key> <server-to-client key>
+// Hex is 64 digits, either case; "#" comments and blank lines are ignored.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "codec/noise.hpp"
+
+namespace funxmpp::noise {
+
+enum class KeyLineKind : std::uint8_t {
+    Client,           // the client's two private keys: the whole handshake can be run
+    Transport,        // the two transport keys of the connection with this ephemeral key
+    TransportAnyone,  // "-": transport keys for the connection whose first frame they open
+};
+
+struct KeyLine {
+    KeyLineKind kind = KeyLineKind::Client;
+    Key32 ephemeral_public{};  // Client, Transport
+    Key32 first{}, second{};   // Client: ephemeral and static private; Transport: c2s, s2c
+};
+
+enum class KeyLineParse : std::uint8_t { Secret, Ignored, Malformed };
+
+// One line (without its end of line); `out` is set for Secret.
+KeyLineParse parse_key_line(std::string_view line, KeyLine &out);
+
+// Every secret of a key log's text, and the numbers (from 1) of the lines that are none of
+// the forms above.
+struct KeyLog {
+    std::vector<KeyLine> lines;
+    std::vector<std::size_t> malformed;
+};
+KeyLog parse_key_log(std::string_view text);
+
+}  // namespace funxmpp::noise

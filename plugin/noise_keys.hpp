@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The Noise key log of preference funxmpp.noise_keylog (DESIGN 2.6), read like Wireshark's
+// TLS key log: lines appended while capturing are picked up at the next lookup, a changed
+// path is read anew, and a line that is none of the three forms is reported once (a log
+// warning), never more.
+#pragma once
+
+#include "ws_compat.h"
+
+#include <epan/prefs.h>
+
+#include <cstddef>
+
+#include "codec/noise_keylog.hpp"
+
+namespace funxmpp::ws {
+
+void register_noise_keylog(module_t *module);
+
+// Copies (plain data) of what the key log holds for a connection: `found` false if nothing.
+struct NoiseKeyLookup {
+    bool found;
+    noise::KeyLine line;
+    guint32 line_number;  // in the file, from 1
+};
+NoiseKeyLookup noise_key_for(noise::KeyLineKind kind, const noise::Key32 &ephemeral_public);
+// The i-th "-" line (transport keys of no named connection), in file order.
+NoiseKeyLookup noise_anonymous_key(std::size_t i);
+
+}  // namespace funxmpp::ws

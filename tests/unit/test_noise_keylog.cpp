@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The Noise key log's three line forms (DESIGN 2.6), what is ignored, and what is malformed.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "codec/noise_keylog.hpp"
+
+using namespace funxmpp::noise;
+
+namespace {
+
+const std::string kA(64, 'a'), kB = std::string(32, '0') + std::string(32, 'F'), kC(64, '7');
+
+TEST(NoiseKeyLog, TheThreeForms)
+{
+    KeyLine k;
+    ASSERT_EQ(parse_key_line("WA_NOISE_CLIENT " + kA + " " + kB + " " + kC, k), KeyLineParse::Secret);
+    EXPECT_EQ(k.kind, KeyLineKind::Client);
+    EXPECT_EQ(k.ephemeral_public[0], 0xAA);
+    EXPECT_EQ(k.first[0], 0x00);
+    EXPECT_EQ(k.first[31], 0xFF);  // either case
+    EXPECT_EQ(k.second[5], 0x77);
+    ASSERT_EQ(parse_key_line("WA_NOISE_TRANSPORT\t" + kA + "  " + kB + " " + kC + "\r", k), KeyLineParse::Secret);
+    EXPECT_EQ(k.kind, KeyLineKind::Transport);
+    ASSERT_EQ(parse_key_line("WA_NOISE_TRANSPORT - " + kB + " " + kC, k), KeyLineParse::Secret);
+    EXPECT_EQ(k.kind, KeyLineKind::TransportAnyone);
+    EXPECT_EQ(k.first[31], 0xFF);
+}
+
+TEST(NoiseKeyLog, IgnoredAndMalformed)
+{
+    KeyLine k;
+    EXPECT_EQ(parse_key_line("", k), KeyLineParse::Ignored);
+    EXPECT_EQ(parse_key_line("   ", k), KeyLineParse::Ignored);
+    EXPECT_EQ(parse_key_line("# WA_NOISE_CLIENT", k), KeyLineParse::Ignored);
+    EXPECT_EQ(parse_key_line("CLIENT_RANDOM " + kA + " " + kB, k), KeyLineParse::Malformed);
+    EXPECT_EQ(parse_key_line("WA_NOISE_CLIENT - " + kB + " " + kC, k), KeyLineParse::Malformed);  // no "-" form
+    EXPECT_EQ(parse_key_line("WA_NOISE_CLIENT " + kA + " " + kB, k), KeyLineParse::Malformed);
+    EXPECT_EQ(parse_key_line("WA_NOISE_CLIENT " + kA + " " + kB + " " + kC + " extra", k), KeyLineParse::Malformed);
+    EXPECT_EQ(parse_key_line("WA_NOISE_CLIENT " + kA + " " + kB + " " + kC.substr(1), k), KeyLineParse::Malformed);
+    EXPECT_EQ(parse_key_line("WA_NOISE_CLIENT " + kA + " " + kB + " " + std::string(63, '7') + "g", k),
+              KeyLineParse::Malformed);
+}
+
+TEST(NoiseKeyLog, WholeFile)
+{
+    const std::string text = "# keys\n\nWA_NOISE_CLIENT " + kA + " " + kB + " " + kC + "\nnonsense\r\n" +
+                             "WA_NOISE_TRANSPORT - " + kB + " " + kC;  // no end of line at the end
+    KeyLog log = parse_key_log(text);
+    ASSERT_EQ(log.lines.size(), 2u);
+    EXPECT_EQ(log.lines[0].kind, KeyLineKind::Client);
+    EXPECT_EQ(log.lines[1].kind, KeyLineKind::TransportAnyone);
+    ASSERT_EQ(log.malformed.size(), 1u);
+    EXPECT_EQ(log.malformed[0], 4u);
+}
+
+}  // namespace
