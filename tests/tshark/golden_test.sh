@@ -11,6 +11,10 @@ pcap=$(stage "$dir/$name.pcap")
 sep=$'\x1f'
 # Options a capture needs (e.g. Decode As for a stream without prologue), from its script.
 read -r -a opts <<<"$(sed -n 's/^# tshark: //p' "$dir/$name.session")"
+# A successor capture's key log (the analyst's secrets, written by the generator).
+if [ -s "$dir/$name.keylog" ]; then
+    opts+=(-o "funxmpp.noise_keylog:$(stage "$dir/$name.keylog")")
+fi
 
 # funxmpp.xml of every packet, one stanza per line, prefixed by the packet number.
 xml_lines() {  # extra tshark options...
@@ -86,11 +90,11 @@ errors_got=$(run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -q -z expert 2>/dev/n
     awk '/^[A-Z][a-z]+ \([0-9]+\)$/ { errors = ($1 == "Errors") } errors && $3 == "FunXMPP" { n += $1 } END { print n + 0 }')
 check "$name: -q -z expert lists the $errors_want decode errors" test "$errors_got" = "$errors_want"
 
-# Decryption: every frame the generator encrypted for a password the analyst has decrypts
-# with a valid MAC (one line per frame, in the packet that completes it).
-run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y funxmpp.mac.valid -T fields -E "aggregator=$sep" \
-    -e frame.number -e funxmpp.mac.valid 2>/dev/null |
-    awk -F '\t' -v sep="$sep" '{ n = split($2, v, sep); for (i = 1; i <= n; i++) if (v[i] == "1" || v[i] == "True") print $1 }' \
+# Decryption: every frame the generator encrypted for a password (or key log) the analyst has
+# decrypts with a valid MAC (or AES-GCM tag): one line per frame, in the packet that completes it.
+run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y 'funxmpp.mac.valid || funxmpp.noise.tag_valid' -T fields \
+    -E "aggregator=$sep" -e frame.number -e funxmpp.mac.valid -e funxmpp.noise.tag_valid 2>/dev/null |
+    awk -F '\t' -v sep="$sep" '{ for (f = 2; f <= 3; f++) { n = split($f, v, sep); for (i = 1; i <= n; i++) if (v[i] == "1" || v[i] == "True") print $1 } }' \
     >"$WORK/decrypted"
 check "$name: frames decrypted with a valid MAC" same "$dir/$name.decrypted" "$WORK/decrypted"
 
@@ -123,7 +127,10 @@ if [ -s "$dir/$name.noise" ]; then
             awk -F '\t' -v sep="$sep" -v names="${noise_fields[*]}" '
                 BEGIN { n = split(names, name, " ") }
                 { for (i = 2; i <= NF; i++) { k = split($i, v, sep); for (j = 1; j <= k; j++) if (v[j] != "") print $1 "\t" name[i - 1] "\t" v[j] } }'
-        info_column -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -Y funxmpp 2>/dev/null | awk -F '\t' '{ print $1 "\t_ws.col.Info\t" $2 }'
+        # Info where the generator words it (not where a decrypted stanza's summary is).
+        info_column -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -Y funxmpp 2>/dev/null |
+            awk -F '\t' 'NR == FNR { if ($2 == "_ws.col.Info") worded[$1] = 1; next } worded[$1] { print $1 "\t_ws.col.Info\t" $2 }' \
+                "$dir/$name.noise" -
     }
     order() { sort -s -t "$(printf '\t')" -k1,1n -k2,2; }
     order <"$dir/$name.noise" >"$WORK/noise.want"

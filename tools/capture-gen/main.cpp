@@ -110,27 +110,13 @@ std::string hex_bytes(const std::string &text, int line)
     return *bytes;
 }
 
-std::string endpoint_text(const Endpoint &e)
-{
-    return std::to_string(e.ip >> 24) + "." + std::to_string(e.ip >> 16 & 0xFF) + "." + std::to_string(e.ip >> 8 & 0xFF) +
-           "." + std::to_string(e.ip & 0xFF) + ":" + std::to_string(e.port);
-}
-
 // Element labels as the dissector's tree shows them: the start tag, one per element.
 void element_labels(const Node &n, unsigned depth, std::vector<Expected> &out)
 {
-    Node start = n;
-    start.children.clear();
-    start.data.clear();
-    std::string label = to_xml(start);
-    if (n.kind == Node::Kind::Element && n.content != Node::Content::None)
-        label.resize(label.size() - (n.tag.size() + 3));  // "<a ...></a>" -> "<a ...>"
-    // tshark's text output indents at most 40 levels (160 spaces): deeper ones look alike.
-    constexpr unsigned kDeepestIndent = 39;
-    out.push_back({Expected::Tree, std::string(2 * std::min(depth, kDeepestIndent), ' ') + label});
-    if (n.content == Node::Content::Children)
-        for (const Node &c : n.children)
-            element_labels(c, depth + 1, out);
+    std::vector<std::string> labels;
+    element_label_lines(n, depth, labels);
+    for (std::string &l : labels)
+        out.push_back({Expected::Tree, std::move(l)});
 }
 
 class Session {

@@ -8,7 +8,9 @@
 #include <utility>
 #include <fstream>
 #include <iostream>
+#include <array>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <random>
@@ -49,11 +51,20 @@ std::string len24(std::size_t n)
 // A unit of a direction's byte stream (routing prefix, prologue or frame) and what the packet
 // that completes it must show.
 struct Unit {
+    Unit() = default;
+    Unit(std::string b, std::string i, std::vector<std::pair<std::string, std::string>> f = {})
+        : bytes(std::move(b)), info(std::move(i)), fields(std::move(f))
+    {
+    }
     std::string bytes;
     std::string info;                                         // its part of the Info column
     std::vector<std::pair<std::string, std::string>> fields;  // field, value (tshark -T fields)
     std::vector<std::string> experts;
-    std::string plaintext_xml;                                // transport frames: the node (part 2)
+    std::string plaintext_xml;                                // transport frames: the node
+    // What it must show once decrypted: its stanza (canonical XML, tree labels), in place of an
+    // Info text of ours (the stanza's summary is the dissector's to word).
+    bool decrypts = false;
+    std::vector<std::string> tree;
 };
 
 class NoiseSession {
@@ -84,6 +95,9 @@ private:
     void send(int line, int side, const std::string &sizes, const std::string &foreign);
     std::string websocket_frame(int side, const std::string &payload);
     void record(std::uint32_t packet, const Unit &u, int side);
+    // The key log line the analyst has for this connection (analyst-keylog), once its
+    // ClientHello's ephemeral key and its transport keys are known.
+    void write_key_line(const std::string &ephemeral_public, const Key32 &c2s, const Key32 &s2c);
 
     PcapWriter pcap_;
     std::string stem_;
@@ -100,9 +114,25 @@ private:
     std::optional<XxHandshakeBytes> hs_;
     std::uint32_t counter_[2] = {0, 0};
     bool client_hello_queued_ = false;  // this connection's: a ServerHello's pattern follows from it
+    // Decryption: what key log line the analyst has (client, transport, anonymous, wrong, none),
+    // and for this connection whether its frames open, with which line.
+    std::string analyst_ = "none";
+    bool decrypting_ = false, wrong_keys_ = false, ik_ = false;
+    std::string key_source_;
+    std::optional<std::array<Key32, 2>> ik_keys_;  // transport keys of a hand-made IK connection
+    int connection_ = -1;
     // Expectations, by packet.
-    std::vector<std::pair<std::uint32_t, std::string>> noise_lines_, expert_lines_, plain_lines_;
+    std::vector<std::pair<std::uint32_t, std::string>> noise_lines_, expert_lines_, plain_lines_, xml_lines_,
+        tree_lines_, decrypted_lines_;
+    struct StreamLine {
+        int connection, side;
+        std::uint32_t packet;
+        std::string xml;
+    };
+    std::vector<StreamLine> stream_lines_;
+    std::map<int, std::string> stream_headers_;
     std::map<std::uint32_t, std::string> info_;
+    std::set<std::uint32_t> no_info_;  // packets whose Info holds a decrypted stanza's summary
     std::vector<std::string> keylog_;
 };
 
@@ -144,6 +174,28 @@ const NoiseSession::XxHandshakeBytes &NoiseSession::handshake(int line)
     return *hs_;
 }
 
+void NoiseSession::write_key_line(const std::string &ephemeral_public, const Key32 &c2s, const Key32 &s2c)
+{
+    decrypting_ = wrong_keys_ = false;
+    key_source_.clear();
+    const std::string number = std::to_string(keylog_.size() + 1);
+    if (analyst_ == "client" && !ik_ && keys_) {
+        keylog_.push_back("WA_NOISE_CLIENT " + hex(ephemeral_public) + " " + hex(noise::as_view(keys_->client_ephemeral)) +
+                          " " + hex(noise::as_view(keys_->client_static)));
+        key_source_ = "WA_NOISE_CLIENT (key log line " + number + ")";
+    } else if (analyst_ == "transport" || analyst_ == "wrong") {
+        wrong_keys_ = analyst_ == "wrong";
+        const Key32 a = wrong_keys_ ? random_key(rng_) : c2s, b = wrong_keys_ ? random_key(rng_) : s2c;
+        keylog_.push_back("WA_NOISE_TRANSPORT " + hex(ephemeral_public) + " " + hex(noise::as_view(a)) + " " +
+                          hex(noise::as_view(b)));
+        key_source_ = "WA_NOISE_TRANSPORT (key log line " + number + ")";
+    } else if (analyst_ == "anonymous") {
+        keylog_.push_back("WA_NOISE_TRANSPORT - " + hex(noise::as_view(c2s)) + " " + hex(noise::as_view(s2c)));
+        key_source_ = "WA_NOISE_TRANSPORT - (key log line " + number + ")";
+    }
+    decrypting_ = !key_source_.empty() && !wrong_keys_;
+}
+
 // The value of a parsed handshake field, as bytes.
 std::string field_bytes(const std::string &message, const noise::HandshakeMessage &m, std::uint32_t number)
 {
@@ -153,7 +205,7 @@ std::string field_bytes(const std::string &message, const noise::HandshakeMessag
 
 void NoiseSession::queue_transport(int line, int side, const std::string &rest)
 {
-    const XxHandshakeBytes &h = handshake(line);
+    const Key32 &key = ik_keys_ ? (*ik_keys_)[side] : side == 0 ? handshake(line).hs.c2s : handshake(line).hs.s2c;
     std::istringstream in(rest);
     std::string word;
     in >> word;
@@ -174,17 +226,32 @@ void NoiseSession::queue_transport(int line, int side, const std::string &rest)
         Node node = parse_stanza(compressed ? rest.substr(rest.find('<')) : rest, rng_);
         const std::string encoded = encode_node(*d, node);
         plaintext = compressed ? std::string(1, '\x02') + zlib_compress(encoded) : std::string(1, '\0') + encoded;
-        const Key32 &key = side == 0 ? h.hs.c2s : h.hs.s2c;
         std::optional<std::string> sealed = noise::gcm_seal(key, counter_[side], plaintext);
         if (!sealed)
             fail(line, "libgcrypt refused AES-GCM");
         u.bytes = len24(sealed->size()) + *sealed;
         u.plaintext_xml = to_xml(node);
+        element_label_lines(node, 0, u.tree);
     }
     const std::size_t length = u.bytes.size() - 3;
     u.info = "encrypted frame #" + std::to_string(counter_[side]) + " (" + std::to_string(length) + " bytes)";
     u.fields.push_back({"funxmpp.noise.counter", std::to_string(counter_[side])});
-    u.experts.push_back(length < noise::kTagLength ? "funxmpp.malformed.short_frame" : "funxmpp.noise.encrypted");
+    if (length < noise::kTagLength) {
+        u.experts.push_back("funxmpp.malformed.short_frame");
+    } else if (!key_source_.empty()) {
+        // The analyst has a key line: the frame opens (its stanza shows), or its tag fails.
+        const bool opens = decrypting_ && !u.plaintext_xml.empty();
+        u.fields.push_back({"funxmpp.noise.tag_valid", opens ? "1" : "0"});
+        u.fields.push_back({"funxmpp.noise.key_source", key_source_});
+        if (opens) {
+            u.decrypts = true;
+        } else {
+            u.info += " [tag mismatch]";
+            u.experts.push_back("funxmpp.noise.tag_mismatch");
+        }
+    } else {
+        u.experts.push_back("funxmpp.noise.encrypted");
+    }
     ++counter_[side];
     queue(side, std::move(u));
 }
@@ -221,6 +288,16 @@ void NoiseSession::record(std::uint32_t packet, const Unit &u, int side)
 {
     std::string &info = info_[packet];
     info += (info.empty() ? "" : ", ") + u.info;
+    if (u.decrypts) {
+        no_info_.insert(packet);
+        xml_lines_.emplace_back(packet, u.plaintext_xml);
+        for (const std::string &t : u.tree)
+            tree_lines_.emplace_back(packet, t);
+        decrypted_lines_.emplace_back(packet, "");
+        stream_lines_.push_back({connection_, side, packet, u.plaintext_xml});
+        stream_headers_[connection_] = "Stream " + std::to_string(connection_) + ": " + endpoint_text(client_) + " -> " +
+                                       endpoint_text(server_) + ", WA " + version_->to_string();
+    }
     for (const auto &[field, value] : u.fields)
         noise_lines_.emplace_back(packet, field + "\t" + value);
     for (const std::string &e : u.experts)
@@ -305,7 +382,10 @@ void NoiseSession::line(int number, const std::string &text)
         hs_.reset();
         keys_ = script_keys_;  // the keys line's, else random ones at the first handshake message
         counter_[0] = counter_[1] = 0;
-        client_hello_queued_ = false;
+        client_hello_queued_ = ik_ = decrypting_ = wrong_keys_ = false;
+        key_source_.clear();
+        ik_keys_.reset();
+        ++connection_;
         if (websocket_) {
             // The upgrade of WhatsApp Web (SUCCESSOR 2.1), on plain HTTP.
             std::string ext = deflate_ ? "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover; "
@@ -321,63 +401,102 @@ void NoiseSession::line(int number, const std::string &text)
                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n" + ext + "\r\n");
             time_ += kSendGap;
         }
+    } else if (cmd == "keylog") {
+        keylog_.push_back(rest);  // a line as it is (a test vector's secrets)
+    } else if (cmd == "analyst-keylog") {
+        if (rest != "client" && rest != "transport" && rest != "anonymous" && rest != "wrong" && rest != "none")
+            fail(number, "analyst-keylog client|transport|anonymous|wrong|none");
+        analyst_ = rest;
+    } else if (cmd == "c" && rest == "ik-client-hello") {
+        // A mobile app's IK ClientHello (ephemeral key, encrypted static key and payload), made
+        // up: the transport keys are random, given to the analyst by a WA_NOISE_TRANSPORT line.
+        const Key32 e = random_key(rng_);
+        const std::string ephemeral(noise::as_view(*noise::x25519_public(e)));
+        std::string sealed_static(48, '\0'), payload(40, '\0');
+        for (char &ch : sealed_static)
+            ch = static_cast<char>(rng_() & 0xFF);
+        for (char &ch : payload)
+            ch = static_cast<char>(rng_() & 0xFF);
+        ik_ = true;
+        ik_keys_ = std::array<Key32, 2>{random_key(rng_), random_key(rng_)};
+        client_hello_queued_ = true;
+        write_key_line(ephemeral, (*ik_keys_)[0], (*ik_keys_)[1]);
+        const std::string m = noise::encode_client_hello(ephemeral, sealed_static, payload);
+        queue(0, {len24(m.size()) + m, "Noise ClientHello (IK)",
+                  {{"funxmpp.noise.client_hello.ephemeral", hex(ephemeral)},
+                   {"funxmpp.noise.client_hello.static", hex(sealed_static)},
+                   {"funxmpp.noise.client_hello.payload", hex(payload)},
+                   {"funxmpp.noise.pattern", "IK"}}});
+    } else if (cmd == "s" && rest == "ik-server-hello") {
+        std::string ephemeral(32, '\0'), payload(30, '\0');
+        for (char &ch : ephemeral)
+            ch = static_cast<char>(rng_() & 0xFF);
+        for (char &ch : payload)
+            ch = static_cast<char>(rng_() & 0xFF);
+        const std::string m = noise::encode_server_hello(ephemeral, {}, payload);
+        queue(1, {len24(m.size()) + m, "Noise ServerHello",
+                  {{"funxmpp.noise.server_hello.ephemeral", hex(ephemeral)},
+                   {"funxmpp.noise.server_hello.payload", hex(payload)},
+                   {"funxmpp.noise.pattern", "IK"}}});
     } else if (cmd == "routing") {
         std::optional<std::string> info = parse_hex(rest);
         if (!info)
             fail(number, "routing HEX");
-        Unit u{std::string("ED\0\1", 4) + len24(info->size()) + *info, "Routing prefix", {}, {}, {}};
+        Unit u{std::string("ED\0\1", 4) + len24(info->size()) + *info, "Routing prefix"};
         u.fields.push_back({"funxmpp.noise.routing_info", hex(*info)});
         queue(0, std::move(u));
     } else if (cmd == "prologue") {
         if (!version_)
             fail(number, "no version given");
         const std::string p{'W', 'A', static_cast<char>(version_->major), static_cast<char>(version_->minor)};
-        Unit u{p, "WA " + version_->to_string(), {{"funxmpp.prologue", hex(p)}}, {}, {}};
+        Unit u{p, "WA " + version_->to_string(), {{"funxmpp.prologue", hex(p)}}};
         if (!noise::known_successor_version(*version_))
             u.experts.push_back("funxmpp.noise.unknown_version");
         queue(0, std::move(u));
     } else if (cmd == "c" && rest == "client-hello") {
         const XxHandshakeBytes &h = handshake(number);
         client_hello_queued_ = true;
-        // The connection's secrets, as DESIGN 2.6's key log writes them (for decryption tests).
-        keylog_.push_back("WA_NOISE_CLIENT " + hex(h.client_ephemeral_public) + " " +
-                          hex(noise::as_view(keys_->client_ephemeral)) + " " + hex(noise::as_view(keys_->client_static)));
-        keylog_.push_back("WA_NOISE_TRANSPORT " + hex(h.client_ephemeral_public) + " " + hex(noise::as_view(h.hs.c2s)) +
-                          " " + hex(noise::as_view(h.hs.s2c)));
+        write_key_line(h.client_ephemeral_public, h.hs.c2s, h.hs.s2c);
         queue(0, {len24(h.hs.client_hello.size()) + h.hs.client_hello, "Noise ClientHello (XX)",
                   {{"funxmpp.noise.client_hello.ephemeral", hex(h.client_ephemeral_public)},
-                   {"funxmpp.noise.pattern", "XX"}},
-                  {}, {}});
+                   {"funxmpp.noise.pattern", "XX"}}});
     } else if (cmd == "s" && rest == "server-hello") {
         const XxHandshakeBytes &h = handshake(number);
         const std::string &m = h.hs.server_hello;
         Unit u{len24(m.size()) + m, "Noise ServerHello",
                {{"funxmpp.noise.server_hello.ephemeral", hex(field_bytes(m, h.server_hello, 1))},
                 {"funxmpp.noise.server_hello.static", hex(field_bytes(m, h.server_hello, 2))},
-                {"funxmpp.noise.server_hello.payload", hex(field_bytes(m, h.server_hello, 3))}},
-               {}, {}};
+                {"funxmpp.noise.server_hello.payload", hex(field_bytes(m, h.server_hello, 3))}}};
         if (client_hello_queued_)  // else nobody can tell XX from XXfallback
             u.fields.push_back({"funxmpp.noise.pattern", "XX"});
+        if (analyst_ == "client" && client_hello_queued_) {
+            u.fields.push_back({"funxmpp.noise.server_static", hex(noise::as_view(*noise::x25519_public(keys_->server_static)))});
+            u.fields.push_back({"funxmpp.noise.certificate", hex(certificate_)});
+        }
         queue(1, std::move(u));
     } else if (cmd == "c" && rest == "client-finish") {
         const XxHandshakeBytes &h = handshake(number);
         const std::string &m = h.hs.client_finish;
-        queue(0, {len24(m.size()) + m, "Noise ClientFinish",
-                  {{"funxmpp.noise.client_finish.static", hex(field_bytes(m, h.client_finish, 1))},
-                   {"funxmpp.noise.client_finish.payload", hex(field_bytes(m, h.client_finish, 2))}},
-                  {}, {}});
+        Unit u{len24(m.size()) + m, "Noise ClientFinish",
+               {{"funxmpp.noise.client_finish.static", hex(field_bytes(m, h.client_finish, 1))},
+                {"funxmpp.noise.client_finish.payload", hex(field_bytes(m, h.client_finish, 2))}}};
+        if (analyst_ == "client" && client_hello_queued_) {
+            u.fields.push_back({"funxmpp.noise.client_static", hex(noise::as_view(*noise::x25519_public(keys_->client_static)))});
+            u.fields.push_back({"funxmpp.noise.client_payload", hex(client_payload_)});
+        }
+        queue(0, std::move(u));
     } else if ((cmd == "c" || cmd == "s") && rest.rfind("frame ", 0) == 0) {
         // A frame with this payload as it is (a hand-made handshake message, say); what it
         // must show comes from expect lines.
         std::optional<std::string> payload = parse_hex(rest.substr(6));
         if (!payload)
             fail(number, "frame HEX");
-        queue(side, {len24(payload->size()) + *payload, "", {}, {}, {}});
+        queue(side, {len24(payload->size()) + *payload, ""});
     } else if ((cmd == "c" || cmd == "s") && rest.rfind("bytes ", 0) == 0) {
         std::optional<std::string> bytes = parse_hex(rest.substr(6));
         if (!bytes)
             fail(number, "bytes HEX");
-        queue(side, {*bytes, "", {}, {}, {}});
+        queue(side, {*bytes, ""});
     } else if (cmd == "c" || cmd == "s") {
         queue_transport(number, side, rest);
     } else if (cmd == "expect") {
@@ -400,13 +519,19 @@ void NoiseSession::line(int number, const std::string &text)
             q.back().fields.push_back({value.substr(0, space), value.substr(space + 1)});
         } else if (what == "expert") {
             q.back().experts.push_back(value);
+        } else if (what == "stanza") {
+            // The hand-made frame decrypts to this node (a raw frame of a test vector).
+            Node node = parse_stanza(value, rng_);
+            q.back().decrypts = true;
+            q.back().plaintext_xml = to_xml(node);
+            element_label_lines(node, 0, q.back().tree);
         } else if (what == "transport") {
             // The hand-made frame stands where a transport frame is due: it takes a counter.
             q.back().info = "encrypted frame #" + std::to_string(counter_[who == "c" ? 0 : 1]) + " (" +
                             std::to_string(q.back().bytes.size() - 3) + " bytes)";
             q.back().fields.push_back({"funxmpp.noise.counter", std::to_string(counter_[who == "c" ? 0 : 1]++)});
         } else {
-            fail(number, "expect c|s info|field|expert|transport ...");
+            fail(number, "expect c|s info|field|expert|stanza|transport ...");
         }
     } else if (cmd == "send") {
         std::istringstream args(rest);
@@ -451,7 +576,7 @@ void NoiseSession::finish()
     };
     std::vector<std::pair<std::uint32_t, std::string>> noise = noise_lines_;
     for (const auto &[packet, info] : info_)
-        if (!info.empty())
+        if (!info.empty() && no_info_.count(packet) == 0)
             noise.emplace_back(packet, "_ws.col.Info\t" + info);
     std::stable_sort(noise.begin(), noise.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
     write(".noise", noise);
@@ -460,13 +585,33 @@ void NoiseSession::finish()
     std::ofstream keylog(stem_ + ".keylog", std::ios::trunc);
     for (const std::string &l : keylog_)
         keylog << l << '\n';
-    // No stanza is shown without keys, nothing decrypts, no registration, no FunXMPP stream.
-    for (const char *empty : {".xml", ".tree", ".decrypted", ".wareg"})
-        std::ofstream(stem_ + empty, std::ios::trunc);
-    std::ofstream(stem_ + ".stream", std::ios::trunc)
-        << "\n===================================================================\n"
-        << "FunXMPP decoded streams\n"
-        << "===================================================================\n";
+    // Stanzas show only where the analyst's key log opens their frames.
+    auto write_lines = [&](const char *suffix, const std::vector<std::pair<std::uint32_t, std::string>> &lines) {
+        std::ofstream out(stem_ + suffix, std::ios::trunc);
+        for (const auto &[packet, text] : lines)
+            out << packet << (text.empty() ? "" : "\t" + text) << '\n';
+    };
+    write_lines(".xml", xml_lines_);
+    write_lines(".tree", tree_lines_);
+    write_lines(".decrypted", decrypted_lines_);
+    std::ofstream(stem_ + ".wareg", std::ios::trunc);
+    // The decoded-stream view, as tshark -z funxmpp,xml prints it.
+    std::ofstream stream(stem_ + ".stream", std::ios::trunc);
+    stream << "\n===================================================================\n"
+           << "FunXMPP decoded streams\n";
+    const long long first = pcap_.packets() > 0 ? pcap_.time_of(1) : 0;
+    for (const auto &[connection, header] : stream_headers_) {
+        stream << header << '\n';
+        for (const StreamLine &l : stream_lines_) {
+            if (l.connection != connection)
+                continue;
+            char prefix[64];
+            std::snprintf(prefix, sizeof prefix, "%12.6f %s ", static_cast<double>(pcap_.time_of(l.packet) - first) / 1e6,
+                          l.side == 0 ? "C>S" : "S>C");
+            stream << prefix << l.xml << '\n';
+        }
+    }
+    stream << "===================================================================\n";
 }
 
 }  // namespace

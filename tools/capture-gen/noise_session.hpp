@@ -24,17 +24,28 @@
 //   c|s garbage N               a transport frame of N random bytes
 //   c|s frame HEX / c|s bytes HEX
 //                               a frame with this payload, or bytes as they are (no expectation)
-//   expect c|s info TEXT | field NAME VALUE | expert NAME | transport
-//                               what the unit queued last must show; "transport": it stands
-//                               where a transport frame is due and takes the next counter
+//   analyst-keylog client|transport|anonymous|wrong|none
+//                               the key log line the analyst gets for each connection that follows
+//                               (written to .keylog; default none): WA_NOISE_CLIENT, WA_NOISE_TRANSPORT
+//                               with the ephemeral key or "-", or one with wrong keys; what must
+//                               decrypt (stanzas in .xml, .tree, .decrypted, .stream) follows from it
+//   keylog LINE                 a line for .keylog as it is (a test vector's secrets)
+//   c ik-client-hello / s ik-server-hello
+//                               queue a made-up IK ClientHello (random static key and payload) and
+//                               ServerHello; the connection's transport keys are then random
+//   expect c|s info TEXT | field NAME VALUE | expert NAME | stanza XML | transport
+//                               what the unit queued last must show; "stanza": it decrypts to
+//                               this node; "transport": it stands where a transport frame is due
+//                               and takes the next counter
 //   send c|s [N,N,...] [with-foreign HEX]
 //                               send what is queued: TCP segments, or WebSocket messages, of N
 //                               bytes; with-foreign: a WebSocket message of other data (HEX)
 //                               first, in the same TCP segment
 //   resend c|s                  the side's last segment again (a TCP retransmission): nothing new
-// Outputs: .noise ("<packet>\t<field>\t<value>", and "_ws.col.Info" lines), .expert,
-// .keylog (DESIGN 2.6 lines for each handshake), .plain ("<packet>\t<c|s>\t<xml>" per
-// transport frame's node), and the FunXMPP outputs (empty: nothing decrypts without keys).
+// Outputs: .noise ("<packet>\t<field>\t<value>", and "_ws.col.Info" lines where no decrypted
+// stanza's summary is in the column), .expert, .keylog (the analyst's DESIGN 2.6 lines),
+// .plain ("<packet>\t<c|s>\t<xml>" per transport frame's node), and the FunXMPP outputs
+// (.xml, .tree, .decrypted, .stream: the stanzas the analyst's key log opens).
 #pragma once
 
 #include <string>

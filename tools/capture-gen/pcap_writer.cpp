@@ -52,6 +52,12 @@ void mac_of(std::string &b, std::uint32_t ip)
 
 }  // namespace
 
+std::string endpoint_text(const Endpoint &e)
+{
+    return std::to_string(e.ip >> 24) + "." + std::to_string(e.ip >> 16 & 0xFF) + "." + std::to_string(e.ip >> 8 & 0xFF) +
+           "." + std::to_string(e.ip & 0xFF) + ":" + std::to_string(e.port);
+}
+
 bool parse_endpoint(const std::string &text, Endpoint &out)
 {
     unsigned a, b, c, d, port;

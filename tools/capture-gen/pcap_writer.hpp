@@ -17,6 +17,7 @@ struct Endpoint {
 };
 
 bool parse_endpoint(const std::string &text, Endpoint &out);  // "10.0.0.1:5222"
+std::string endpoint_text(const Endpoint &e);                  // the same, back
 
 class PcapWriter {
 public:

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "session_xml.hpp"
 
+#include <algorithm>
+
+#include "codec/xml.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -172,6 +176,21 @@ private:
 Node parse_stanza(const std::string &xml, std::mt19937 &rng)
 {
     return Parser(xml, rng).document();
+}
+
+void element_label_lines(const Node &n, unsigned depth, std::vector<std::string> &out)
+{
+    Node start = n;
+    start.children.clear();
+    start.data.clear();
+    std::string label = to_xml(start);
+    if (n.kind == Node::Kind::Element && n.content != Node::Content::None)
+        label.resize(label.size() - (n.tag.size() + 3));  // "<a ...></a>" -> "<a ...>"
+    constexpr unsigned kDeepestIndent = 39;
+    out.push_back(std::string(2 * std::min(depth, kDeepestIndent), ' ') + label);
+    if (n.content == Node::Content::Children)
+        for (const Node &c : n.children)
+            element_label_lines(c, depth + 1, out);
 }
 
 }  // namespace funxmpp::capture

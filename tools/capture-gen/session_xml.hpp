@@ -12,6 +12,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "codec/tree.hpp"
 
@@ -22,5 +23,9 @@ struct XmlError : std::runtime_error {
 };
 
 Node parse_stanza(const std::string &xml, std::mt19937 &rng);
+
+// The element labels the dissector's verbose tree shows for a stanza: each element's start tag,
+// two spaces of indent per depth (at most 39 levels, as tshark's text output indents).
+void element_label_lines(const Node &n, unsigned depth, std::vector<std::string> &out);
 
 }  // namespace funxmpp::capture
