@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "codec/noise_keylog.hpp"
 
+#include <cstdio>
+
 #include "codec/text.hpp"
 
 namespace funxmpp::noise {
@@ -76,6 +78,47 @@ KeyLog parse_key_log(std::string_view text)
         }
     }
     return log;
+}
+
+std::vector<std::size_t> KeyLogFile::refresh(const std::string &path)
+{
+    std::vector<std::size_t> malformed;
+    if (path != path_)
+        *this = KeyLogFile{};
+    path_ = path;
+    if (path.empty())
+        return malformed;
+    std::FILE *f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr)
+        return malformed;
+    std::string fresh;
+    if (std::fseek(f, offset_, SEEK_SET) == 0) {
+        char buffer[4096];
+        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;)
+            fresh.append(buffer, n);
+    }
+    std::fclose(f);
+    const std::size_t complete = fresh.rfind('\n');
+    if (complete == std::string::npos)
+        return malformed;
+    fresh.resize(complete + 1);
+    offset_ += static_cast<long>(fresh.size());
+    for (std::size_t at = 0; at < fresh.size();) {
+        const std::size_t end = fresh.find('\n', at);
+        const std::string_view line(fresh.data() + at, end - at);
+        at = end + 1;
+        ++lines_read_;
+        KeyLine k;
+        switch (parse_key_line(line, k)) {
+        case KeyLineParse::Secret:
+            lines_.push_back(k);
+            numbers_.push_back(lines_read_);
+            break;
+        case KeyLineParse::Malformed: malformed.push_back(lines_read_); break;
+        case KeyLineParse::Ignored: break;
+        }
+    }
+    return malformed;
 }
 
 }  // namespace funxmpp::noise

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -39,5 +40,23 @@ struct KeyLog {
     std::vector<std::size_t> malformed;
 };
 KeyLog parse_key_log(std::string_view text);
+
+// A key log file read as it grows, as Wireshark reads the TLS key log: each refresh() reads the
+// complete lines added since the last one (a line still being written waits for its end), and a
+// new path starts over. Malformed lines are returned once, when read.
+class KeyLogFile {
+public:
+    // Returns the numbers of the malformed lines just read.
+    std::vector<std::size_t> refresh(const std::string &path);
+    const std::vector<KeyLine> &lines() const { return lines_; }
+    std::size_t line_number(std::size_t i) const { return numbers_[i]; }  // in the file, from 1
+
+private:
+    std::string path_;
+    long offset_ = 0;
+    std::size_t lines_read_ = 0;
+    std::vector<KeyLine> lines_;
+    std::vector<std::size_t> numbers_;
+};
 
 }  // namespace funxmpp::noise

@@ -2,9 +2,13 @@
 // The Noise key log's three line forms (DESIGN 2.6), what is ignored, and what is malformed.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "codec/noise_keylog.hpp"
+
+#include <unistd.h>
 
 using namespace funxmpp::noise;
 
@@ -53,6 +57,33 @@ TEST(NoiseKeyLog, WholeFile)
     EXPECT_EQ(log.lines[1].kind, KeyLineKind::TransportAnyone);
     ASSERT_EQ(log.malformed.size(), 1u);
     EXPECT_EQ(log.malformed[0], 4u);
+}
+
+TEST(NoiseKeyLog, FileReadAsItGrows)
+{
+    char path[] = "/tmp/funxmpp-keylog-XXXXXX";
+    const int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    auto append = [&](const std::string &text) { std::ofstream(path, std::ios::app) << text; };
+    KeyLogFile log;
+    append("WA_NOISE_CLIENT " + kA + " " + kB + " " + kC + "\n");
+    EXPECT_TRUE(log.refresh(path).empty());
+    EXPECT_EQ(log.lines().size(), 1u);
+    // A line still being written (no end of line yet) waits; a bad line is reported once.
+    append("junk\nWA_NOISE_TRANSPORT - " + kB);
+    EXPECT_EQ(log.refresh(path), std::vector<std::size_t>{2});
+    EXPECT_EQ(log.lines().size(), 1u);
+    EXPECT_TRUE(log.refresh(path).empty());
+    append(" " + kC + "\n");
+    EXPECT_TRUE(log.refresh(path).empty());
+    ASSERT_EQ(log.lines().size(), 2u);
+    EXPECT_EQ(log.lines()[1].kind, KeyLineKind::TransportAnyone);
+    EXPECT_EQ(log.line_number(1), 3u);
+    // Another path starts over.
+    EXPECT_TRUE(log.refresh("/nonexistent/keys").empty());
+    EXPECT_TRUE(log.lines().empty());
+    std::remove(path);
 }
 
 }  // namespace

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The Noise key log as users meet it: a line that is none of the three forms is reported once
+# (a log warning) and the others still decrypt, in one pass and in two; a key log that is not
+# there, or is not text, decrypts nothing and crashes nothing.
+# usage: noise_keylog_test.sh PLUGIN_DIR CAPTURES_DIR
+set -u
+PLUGIN_DIR=$1 dir=$2
+. "$(dirname "$0")/tshark_env.sh"
+name=noise63-decrypt-client
+pcap=$(stage "$dir/$name.pcap")
+sep=$'\x1f'
+xml() {  # key log, tshark options...
+    local keys=$1
+    shift
+    run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$keys" "$@" -Y funxmpp.xml -T fields -E "aggregator=$sep" \
+        -e frame.number -e funxmpp.xml | awk -F '\t' -v sep="$sep" '{ n = split($2, v, sep); for (i = 1; i <= n; i++) print $1 "\t" v[i] }'
+}
+
+made=$(mktemp -d)
+trap 'rm -rf "$made"' EXIT
+{ echo "this is not a key log line"; echo "# a comment"; cat "$dir/$name.keylog"; } >"$made/keys.txt"
+keys=$(stage "$made/keys.txt")
+xml "$keys" 2>"$WORK/stderr" >"$WORK/got"
+check "a bad line: the other lines still decrypt every stanza" same "$dir/$name.xml" "$WORK/got"
+check "a bad line: reported" grep -q 'noise_keylog.*line 1: not a WA_NOISE_CLIENT or WA_NOISE_TRANSPORT line' "$WORK/stderr"
+xml "$keys" -2 2>"$WORK/stderr.2" >"$WORK/got.2"
+check "two passes: the same stanzas" same "$dir/$name.xml" "$WORK/got.2"
+check "two passes: the bad line reported once" test "$(grep -c 'noise_keylog' "$WORK/stderr.2")" = 1
+
+xml /nonexistent/keys.txt 2>"$WORK/stderr" >"$WORK/got"
+check "a key log that is not there: nothing decrypted" test ! -s "$WORK/got"
+head -c 3000 "$dir/$name.pcap" >"$made/junk.txt"
+junk=$(stage "$made/junk.txt")
+run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$junk" -V >/dev/null 2>&1
+check "a key log of binary junk: tshark exits 0" test $? = 0
+check "a key log of binary junk: nothing decrypted" test -z "$(xml "$junk" 2>/dev/null)"
+finish
