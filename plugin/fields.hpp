@@ -32,14 +32,18 @@ struct Fields {
     int noise_routing_prefix = -1, noise_routing_length = -1, noise_routing_info = -1, noise_dictionary = -1,
         noise_handshake = -1, noise_message = -1, noise_pattern = -1, noise_counter = -1, noise_unknown_field = -1, noise_fragment = -1,
         noise_undecoded = -1, noise_flags = -1, noise_tag_valid = -1, noise_key_source = -1, noise_server_static = -1,
-        noise_client_static = -1, noise_certificate = -1, noise_client_payload = -1;
+        noise_client_static = -1, noise_certificate = -1, noise_client_payload = -1, noise_cert = -1,
+        noise_cert_serial = -1, noise_cert_issuer_serial = -1, noise_cert_key = -1, noise_cert_not_before = -1,
+        noise_cert_not_after = -1, noise_cert_signature = -1, noise_cert_leaf_matches = -1, noise_client_username = -1,
+        noise_client_push_name = -1, noise_client_passive = -1, noise_client_platform = -1, noise_client_app_version = -1,
+        noise_client_connect_type = -1, noise_client_connect_reason = -1, noise_client_device = -1;
     int ett_noise = -1, ett_noise_message = -1;
     expert_field ei_noise_malformed = EI_INIT, ei_noise_wire_type = EI_INIT, ei_noise_key_size = EI_INIT,
                  ei_noise_short_frame = EI_INIT, ei_noise_routing = EI_INIT, ei_noise_no_prologue = EI_INIT,
                  ei_noise_not_handshake = EI_INIT, ei_noise_unknown_field = EI_INIT, ei_noise_extended = EI_INIT,
                  ei_noise_unknown_version = EI_INIT, ei_noise_lost = EI_INIT, ei_noise_encrypted = EI_INIT,
                  ei_noise_cut_short = EI_INIT, ei_noise_tag_mismatch = EI_INIT, ei_noise_no_dictionary = EI_INIT,
-                 ei_noise_empty_plaintext = EI_INIT, ei_noise_not_opened = EI_INIT;
+                 ei_noise_empty_plaintext = EI_INIT, ei_noise_not_opened = EI_INIT, ei_noise_cert_mismatch = EI_INIT;
 
     int ett_funxmpp = -1, ett_prologue = -1, ett_frame = -1, ett_flags = -1, ett_element = -1, ett_attr = -1,
         ett_jid = -1, ett_auth = -1;

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "codec/noise.hpp"
+#include "codec/noise_payloads.hpp"
 #include "fields.hpp"
 #include "frame_view.hpp"
 #include "noise_decrypt.hpp"
@@ -122,6 +124,95 @@ const char *xx_problem_text(noise::XxProblem p)
     return "not opened";
 }
 
+void add_number(proto_tree *tree, int hf, tvbuff_t *tvb, const noise::Number &n)
+{
+    if (n.present)
+        proto_tree_add_uint64(tree, hf, tvb, static_cast<int>(n.offset), static_cast<int>(n.length), n.value);
+}
+
+void add_time(proto_tree *tree, int hf, tvbuff_t *tvb, const noise::Number &n)
+{
+    if (!n.present)
+        return;
+    nstime_t t;
+    t.secs = static_cast<time_t>(n.value);
+    t.nsecs = 0;
+    proto_tree_add_time(tree, hf, tvb, static_cast<int>(n.offset), static_cast<int>(n.length), &t);
+}
+
+// The opened ServerHello payload: the leaf and intermediate certificates, and whether the
+// leaf's key is the server's static key (SUCCESSOR 2.2).
+void show_cert_chain(tvbuff_t *parent, packet_info *pinfo, proto_tree *tree, const NoiseOpenedHandshake &o)
+{
+    tvbuff_t *tvb = tvb_new_child_real_data(parent, o.certificate, o.certificate_length, o.certificate_length);
+    add_new_data_source(pinfo, tvb, "Decrypted certificate chain");
+    const noise::CertChain chain = noise::parse_cert_chain(o.certificate, o.certificate_length);
+    const struct {
+        const noise::Certificate *cert;
+        const char *name;
+    } certs[] = {{&chain.leaf, "Leaf certificate"}, {&chain.intermediate, "Intermediate certificate"}};
+    for (const auto &[c, name] : certs) {
+        if (!c->whole.present)
+            continue;
+        proto_item *ci = proto_tree_add_item(tree, fields.noise_cert, tvb, static_cast<int>(c->whole.offset),
+                                             static_cast<int>(c->whole.length), ENC_NA);
+        proto_item_set_text(ci, "%s", name);
+        proto_tree *ct = proto_item_add_subtree(ci, fields.ett_noise_message);
+        add_number(ct, fields.noise_cert_serial, tvb, c->serial);
+        add_number(ct, fields.noise_cert_issuer_serial, tvb, c->issuer_serial);
+        if (c->key.present)
+            proto_tree_add_item(ct, fields.noise_cert_key, tvb, static_cast<int>(c->key.offset),
+                                static_cast<int>(c->key.length), ENC_NA);
+        add_time(ct, fields.noise_cert_not_before, tvb, c->not_before);
+        add_time(ct, fields.noise_cert_not_after, tvb, c->not_after);
+        if (c->signature.present)
+            proto_tree_add_item(ct, fields.noise_cert_signature, tvb, static_cast<int>(c->signature.offset),
+                                static_cast<int>(c->signature.length), ENC_NA);
+    }
+    if (chain.leaf.key.present && o.server_static_known) {
+        const bool same = chain.leaf.key.length == 32 &&
+                          std::memcmp(o.certificate + chain.leaf.key.offset, o.server_static, 32) == 0;
+        proto_item *mi = proto_tree_add_boolean(tree, fields.noise_cert_leaf_matches, tvb, 0, 0, same);
+        proto_item_set_generated(mi);
+        if (!same)
+            expert_add_info(pinfo, mi, &fields.ei_noise_cert_mismatch);
+    }
+    if (chain.error != protobuf::Error::None)
+        proto_tree_add_expert_format(tree, pinfo, &fields.ei_noise_malformed, tvb, static_cast<int>(chain.error_offset), -1,
+                                     "Malformed certificate chain at byte %u: %s", static_cast<unsigned>(chain.error_offset),
+                                     protobuf::error_text(chain.error));
+}
+
+// The opened ClientFinish payload: the ClientPayload fields worth reading.
+void show_client_payload(tvbuff_t *parent, packet_info *pinfo, proto_tree *tree, const NoiseOpenedHandshake &o)
+{
+    tvbuff_t *tvb = tvb_new_child_real_data(parent, o.client_payload, o.client_payload_length, o.client_payload_length);
+    add_new_data_source(pinfo, tvb, "Decrypted client payload");
+    const noise::ClientPayloadFields p = noise::parse_client_payload(o.client_payload, o.client_payload_length);
+    add_number(tree, fields.noise_client_username, tvb, p.username);
+    if (p.push_name.present)
+        proto_tree_add_item(tree, fields.noise_client_push_name, tvb, static_cast<int>(p.push_name.offset),
+                            static_cast<int>(p.push_name.length), ENC_UTF_8);
+    if (p.passive.present)
+        proto_tree_add_boolean(tree, fields.noise_client_passive, tvb, static_cast<int>(p.passive.offset),
+                               static_cast<int>(p.passive.length), p.passive.value != 0);
+    add_number(tree, fields.noise_client_platform, tvb, p.platform);
+    if (p.version_parts > 0) {
+        char v[64] = "";
+        for (unsigned i = 0; i < p.version_parts; ++i)
+            std::snprintf(v + std::strlen(v), sizeof v - std::strlen(v), "%s%u", i ? "." : "", p.version[i]);
+        proto_tree_add_string(tree, fields.noise_client_app_version, tvb, static_cast<int>(p.app_version.offset),
+                              static_cast<int>(p.app_version.length), v);
+    }
+    add_number(tree, fields.noise_client_connect_type, tvb, p.connect_type);
+    add_number(tree, fields.noise_client_connect_reason, tvb, p.connect_reason);
+    add_number(tree, fields.noise_client_device, tvb, p.device);
+    if (p.error != protobuf::Error::None)
+        proto_tree_add_expert_format(tree, pinfo, &fields.ei_noise_malformed, tvb, static_cast<int>(p.error_offset), -1,
+                                     "Malformed client payload at byte %u: %s", static_cast<unsigned>(p.error_offset),
+                                     protobuf::error_text(p.error));
+}
+
 // What a WA_NOISE_CLIENT line opened of the handshake (generated items on the message).
 void show_opened(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, proto_item *mi, int base, int length,
                  const NoiseUnitRecord &rec)
@@ -132,15 +223,19 @@ void show_opened(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, proto_item *
     if (o.server_static_known && server_hello)
         proto_item_set_generated(
             proto_tree_add_bytes_with_length(mt, fields.noise_server_static, tvb, base, length, o.server_static, 32));
-    if (o.certificate != nullptr && server_hello)
+    if (o.certificate != nullptr && server_hello) {
         proto_item_set_generated(
             proto_tree_add_bytes_with_length(mt, fields.noise_certificate, tvb, base, length, o.certificate, o.certificate_length));
+        show_cert_chain(tvb, pinfo, mt, o);
+    }
     if (o.client_static_known && !server_hello)
         proto_item_set_generated(
             proto_tree_add_bytes_with_length(mt, fields.noise_client_static, tvb, base, length, o.client_static, 32));
-    if (o.client_payload != nullptr && !server_hello)
+    if (o.client_payload != nullptr && !server_hello) {
         proto_item_set_generated(proto_tree_add_bytes_with_length(mt, fields.noise_client_payload, tvb, base, length,
                                                                   o.client_payload, o.client_payload_length));
+        show_client_payload(tvb, pinfo, mt, o);
+    }
     // A ServerHello's run stops where the ClientFinish is needed: that is no problem.
     const bool failed = server_hello ? problem != noise::XxProblem::ClientStatic && problem != noise::XxProblem::None
                                      : problem != noise::XxProblem::None;

@@ -20,6 +20,7 @@
 #include "codec/encoder.hpp"
 #include "codec/handshake.hpp"
 #include "codec/noise.hpp"
+#include "codec/noise_payloads.hpp"
 #include "codec/noise_stream.hpp"
 #include "codec/text.hpp"
 #include "codec/tree.hpp"
@@ -110,7 +111,8 @@ private:
     std::mt19937 rng_{1};
     std::vector<Unit> queue_[2];
     std::optional<noise::XxKeys> keys_, script_keys_;  // this connection's; the script's keys line
-    std::string certificate_ = "certificate", client_payload_ = "client payload";
+    std::string certificate_, client_payload_;
+    bool explicit_payloads_ = false;  // set by the script (else made for each handshake)
     std::optional<XxHandshakeBytes> hs_;
     std::uint32_t counter_[2] = {0, 0};
     bool client_hello_queued_ = false;  // this connection's: a ServerHello's pattern follows from it
@@ -159,6 +161,17 @@ const NoiseSession::XxHandshakeBytes &NoiseSession::handshake(int line)
     if (!keys_)
         keys_ = noise::XxKeys{random_key(rng_), random_key(rng_), random_key(rng_), random_key(rng_)};
     const std::string prologue{'W', 'A', static_cast<char>(version_->major), static_cast<char>(version_->minor)};
+    if (!explicit_payloads_) {
+        // What servers and clients send: a certificate chain whose leaf key is the server's
+        // static key, and a ClientPayload.
+        const std::string server_static(noise::as_view(*noise::x25519_public(keys_->server_static)));
+        const std::string root(32, '\x42'), signature(64, '\x5a');
+        certificate_ = noise::encode_cert_chain(
+            noise::encode_certificate(1431, 1, server_static, 1690000000, 1790000000, signature),
+            noise::encode_certificate(1, 0, root, 1600000000, 1900000000, signature));
+        const std::uint32_t version[3] = {2, 3000, 1017};
+        client_payload_ = noise::encode_client_payload(4915112345678ull, false, 14, version, "Grace", 1, 1, 0);
+    }
     std::optional<noise::XxHandshake> hs = noise::make_xx_handshake(prologue, *keys_, certificate_, client_payload_);
     std::optional<Key32> e = noise::x25519_public(keys_->client_ephemeral);
     if (!hs || !e)
@@ -375,6 +388,7 @@ void NoiseSession::line(int number, const std::string &text)
         if (!b)
             fail(number, cmd + " HEX");
         (cmd == "certificate" ? certificate_ : client_payload_) = *b;
+        explicit_payloads_ = true;
     } else if (cmd == "connect") {
         conn_ = std::make_unique<TcpConnection>(pcap_, client_, server_, isn_, isn_ + 500000);
         isn_ += 1000000;
@@ -472,6 +486,11 @@ void NoiseSession::line(int number, const std::string &text)
         if (analyst_ == "client" && client_hello_queued_) {
             u.fields.push_back({"funxmpp.noise.server_static", hex(noise::as_view(*noise::x25519_public(keys_->server_static)))});
             u.fields.push_back({"funxmpp.noise.certificate", hex(certificate_)});
+            if (!explicit_payloads_) {
+                u.fields.push_back({"funxmpp.noise.cert.serial", "1431"});
+                u.fields.push_back({"funxmpp.noise.cert.serial", "1"});
+                u.fields.push_back({"funxmpp.noise.cert.leaf_matches", "1"});
+            }
         }
         queue(1, std::move(u));
     } else if (cmd == "c" && rest == "client-finish") {
@@ -483,6 +502,12 @@ void NoiseSession::line(int number, const std::string &text)
         if (analyst_ == "client" && client_hello_queued_) {
             u.fields.push_back({"funxmpp.noise.client_static", hex(noise::as_view(*noise::x25519_public(keys_->client_static)))});
             u.fields.push_back({"funxmpp.noise.client_payload", hex(client_payload_)});
+            if (!explicit_payloads_) {
+                u.fields.push_back({"funxmpp.noise.client.username", "4915112345678"});
+                u.fields.push_back({"funxmpp.noise.client.push_name", "Grace"});
+                u.fields.push_back({"funxmpp.noise.client.app_version", "2.3000.1017"});
+                u.fields.push_back({"funxmpp.noise.client.platform", "14"});
+            }
         }
         queue(0, std::move(u));
     } else if ((cmd == "c" || cmd == "s") && rest.rfind("frame ", 0) == 0) {
