@@ -23,7 +23,7 @@ namespace {
 // One record for the tap (statistics, decoded-stream view); only when someone listens.
 void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guint32 length, bool decrypted = false,
                const char *tag = nullptr, const char *type = nullptr, const char *peer = nullptr,
-               const char *xml = nullptr, const char *login = nullptr)
+               const char *xml = nullptr, const char *login = nullptr, const char *handshake = nullptr)
 {
     if (!have_tap_listener(funxmpp_tap()))
         return;
@@ -40,9 +40,13 @@ void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guin
     r->peer = peer;
     r->xml = xml;
     r->login = login;
+    r->handshake = handshake;
     const ConversationState *st = ctx.st;
+    // (A successor stream whose prologue was not seen has no version to tell.)
     const Version v = st->dialect != nullptr ? st->dialect->version : st->noise->version;
-    r->version = wmem_strdup_printf(pinfo->pool, "%u.%u", v.major, v.minor);
+    r->version = st->dialect == nullptr && !st->noise->version_known
+                     ? "?"
+                     : wmem_strdup_printf(pinfo->pool, "%u.%u", v.major, v.minor);
     const bool from_client = ctx.dir == kClientToServer;
     r->client = wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, &st->client_addr), st->client_port);
     r->server = wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, from_client ? &pinfo->dst : &pinfo->src),
@@ -55,6 +59,15 @@ void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guin
 void tap_malformed_frame(packet_info *pinfo, const PacketContext &ctx)
 {
     tap_frame(pinfo, ctx, TapFrame::Malformed, 0);
+}
+
+void tap_successor_frame(packet_info *pinfo, ConversationState *st, int dir, TapFrame kind, guint32 length,
+                         const char *handshake)
+{
+    if (!have_tap_listener(funxmpp_tap()))
+        return;
+    const PacketContext ctx{st, dir, 0, 0, false, true};
+    tap_frame(pinfo, ctx, kind, length, false, nullptr, nullptr, nullptr, nullptr, nullptr, handshake);
 }
 
 void add_version_item(proto_tree *tree, tvbuff_t *tvb, const Dialect &d)

@@ -10,6 +10,7 @@
 
 #include "codec/framing.hpp"
 #include "conversation.hpp"
+#include "taps.hpp"
 
 namespace funxmpp::ws {
 
@@ -37,5 +38,9 @@ void dissect_encrypted(tvbuff_t *tvb, int offset, int length, const FrameHeader 
                        proto_tree *tree, const PacketContext &ctx);
 // A frame of length 0, for the tap.
 void tap_malformed_frame(packet_info *pinfo, const PacketContext &ctx);
+// A successor frame that shows no stanza (a handshake message, an encrypted or malformed
+// transport frame), for the tap.
+void tap_successor_frame(packet_info *pinfo, ConversationState *st, int dir, TapFrame kind, guint32 length,
+                         const char *handshake = nullptr);
 
 }  // namespace funxmpp::ws

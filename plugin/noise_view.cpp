@@ -12,6 +12,7 @@
 #include "fields.hpp"
 #include "frame_view.hpp"
 #include "noise_decrypt.hpp"
+#include "taps.hpp"
 
 namespace funxmpp::ws {
 
@@ -245,7 +246,8 @@ void show_opened(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, proto_item *
 }
 
 // The fields of a handshake message, each where it is on the wire.
-void show_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *tree, const NoiseUnitRecord &rec)
+void show_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *tree, const NoiseUnitRecord &rec,
+                    ConversationState *st, int dir)
 {
     const int base = static_cast<int>(noise::kFrameHeader);
     const guint length = tvb_reported_length_remaining(tvb, base);
@@ -266,10 +268,11 @@ void show_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tr
         proto_item_set_generated(proto_tree_add_string(mt, fields.noise_pattern, tvb, base, 0, pattern));
         proto_item_append_text(mi, " (%s)", pattern);
     }
-    if (rec.frame.role == FrameRole::ClientHello && rec.frame.pattern != noise::Pattern::Unknown)
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "Noise %s (%s)", name, noise::pattern_name(rec.frame.pattern));
-    else
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "Noise %s", name);
+    const char *said = rec.frame.role == FrameRole::ClientHello && rec.frame.pattern != noise::Pattern::Unknown
+                           ? wmem_strdup_printf(pinfo->pool, "Noise %s (%s)", name, noise::pattern_name(rec.frame.pattern))
+                           : wmem_strdup_printf(pinfo->pool, "Noise %s", name);
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", said);
+    tap_successor_frame(pinfo, st, dir, TapFrame::Handshake, length, said);
 
     if (m.kind != due && m.error == protobuf::Error::None)
         expert_add_info_format(pinfo, mi, &fields.ei_noise_not_handshake, "A %s is due here; the frame holds %s", name,
@@ -321,7 +324,8 @@ void show_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tr
 }
 
 // A handshake message the capture cut: its name, not its fields (they would read as malformed).
-void show_cut_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *tree, const NoiseUnitRecord &rec)
+void show_cut_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *tree, const NoiseUnitRecord &rec,
+                        ConversationState *st, int dir)
 {
     const char *name = noise::frame_role_name(rec.frame.role);
     proto_item *mi = proto_tree_add_item(tree, fields.noise_handshake, tvb, static_cast<int>(noise::kFrameHeader), -1,
@@ -330,7 +334,9 @@ void show_cut_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, prot
     proto_tree *mt = proto_item_add_subtree(mi, fields.ett_noise_message);
     proto_item_set_generated(proto_tree_add_string(mt, fields.noise_message, tvb, 0, 0, name));
     proto_item_append_text(top, ", Noise %s", name);
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "Noise %s", name);
+    const char *said = wmem_strdup_printf(pinfo->pool, "Noise %s", name);
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", said);
+    tap_successor_frame(pinfo, st, dir, TapFrame::Handshake, tvb_reported_length(tvb) - noise::kFrameHeader, said);
 }
 
 // What a decrypted frame holds: the flags byte, then the node (inflated first for flag 0x02),
@@ -373,12 +379,14 @@ void show_transport(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tr
         proto_item_append_text(top, ", encrypted frame #%u", rec.frame.counter);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame #%u (%u bytes)", rec.frame.counter, length);
         expert_add_info_format(pinfo, pi, &fields.ei_noise_short_frame, "%u bytes: shorter than the AES-GCM tag", length);
+        tap_successor_frame(pinfo, st, dir, TapFrame::Malformed, length);
         return;
     }
     if (!rec.decrypt_tried) {
         proto_item_append_text(top, ", encrypted frame #%u", rec.frame.counter);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame #%u (%u bytes)", rec.frame.counter, length);
         expert_add_info(pinfo, pi, &fields.ei_noise_encrypted);
+        tap_successor_frame(pinfo, st, dir, TapFrame::Encrypted, length);
         return;
     }
     proto_item_set_generated(proto_tree_add_boolean(tree, fields.noise_tag_valid, tvb, base, static_cast<int>(length),
@@ -391,6 +399,7 @@ void show_transport(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tr
         expert_add_info_format(pinfo, pi, &fields.ei_noise_tag_mismatch,
                                "AES-GCM tag mismatch with counter %u: wrong keys, or the frame was changed",
                                rec.frame.counter);
+        tap_successor_frame(pinfo, st, dir, TapFrame::TagMismatch, length);
         return;
     }
     proto_item_append_text(top, ", frame #%u, decrypted", rec.frame.counter);
@@ -429,6 +438,7 @@ void show_noise_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, Conv
         proto_item_append_text(top, ", frame of length 0");
         proto_tree_add_expert(ft, pinfo, &fields.ei_zero_length, tvb, 0, 3);
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[Malformed: frame of length 0]");
+        tap_successor_frame(pinfo, st, dir, TapFrame::Malformed, 0);
         return;
     }
     if (!rec.assigned) {
@@ -441,9 +451,9 @@ void show_noise_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, Conv
     if (rec.frame.role == FrameRole::Transport)
         show_transport(tvb, pinfo, top, tree, rec, length, st, dir);
     else if (rec.cut_short)
-        show_cut_handshake(tvb, pinfo, top, tree, rec);
+        show_cut_handshake(tvb, pinfo, top, tree, rec, st, dir);
     else
-        show_handshake(tvb, pinfo, top, tree, rec);
+        show_handshake(tvb, pinfo, top, tree, rec, st, dir);
     proto_item_append_text(top, ", %u bytes", length);
     if (rec.cut_short) {
         expert_add_info_format(pinfo, top, &fields.ei_noise_cut_short,

@@ -20,7 +20,8 @@ int tap_id = -1;
 
 // ---- tshark -z funxmpp,tree (and Statistics > FunXMPP in the GUI) --------------------------
 
-int st_frames = -1, st_by_tag = -1, st_by_type = -1, st_by_direction = -1, st_messages = -1, st_logins = -1;
+int st_frames = -1, st_by_tag = -1, st_by_type = -1, st_by_direction = -1, st_messages = -1, st_logins = -1,
+    st_versions = -1, st_handshakes = -1;
 const char *const kFrames = "Frames";
 const char *const kPlaintext = "plaintext";
 const char *const kEncrypted = "encrypted";
@@ -28,6 +29,7 @@ const char *const kDecrypted = "decrypted";
 const char *const kUndecrypted = "not decrypted";
 const char *const kKeepAlive = "keep-alive";
 const char *const kMalformed = "malformed";
+const char *const kHandshake = "handshake";
 
 void stats_init(stats_tree *st)
 {
@@ -37,13 +39,20 @@ void stats_init(stats_tree *st)
     st_by_direction = stats_tree_create_pivot(st, "Stanzas by direction", 0);
     st_messages = stats_tree_create_pivot(st, "Messages per JID", 0);
     st_logins = stats_tree_create_pivot(st, "Login outcomes", 0);
+    st_versions = stats_tree_create_pivot(st, "Frames by version", 0);
+    st_handshakes = stats_tree_create_pivot(st, "Noise handshake messages", 0);
 }
 
 tap_packet_status stats_packet(stats_tree *st, packet_info *, epan_dissect_t *, const void *data, tap_flags_t)
 {
     const auto *r = static_cast<const TapRecord *>(data);
     tick_stat_node(st, kFrames, 0, TRUE);
-    if (r->decrypted || r->frame == TapFrame::Encrypted || r->frame == TapFrame::MacMismatch) {
+    stats_tree_tick_pivot(st, st_versions, (std::string("WA ") + r->version).c_str());
+    if (r->frame == TapFrame::Handshake) {
+        tick_stat_node(st, kHandshake, st_frames, FALSE);
+        stats_tree_tick_pivot(st, st_handshakes, r->handshake);
+    } else if (r->decrypted || r->frame == TapFrame::Encrypted || r->frame == TapFrame::MacMismatch ||
+               r->frame == TapFrame::TagMismatch) {
         int enc = tick_stat_node(st, kEncrypted, st_frames, TRUE);
         tick_stat_node(st, r->decrypted ? kDecrypted : kUndecrypted, enc, FALSE);
     } else {
@@ -100,6 +109,8 @@ tap_packet_status view_packet(void *p, packet_info *pinfo, epan_dissect_t *, con
     case TapFrame::MacMismatch: what = "<!-- encrypted frame, " + std::to_string(r->length) + " bytes, MAC mismatch -->"; break;
     case TapFrame::KeepAlive: what = "<!-- keep-alive -->"; break;
     case TapFrame::Malformed: what = "<!-- malformed frame -->"; break;
+    case TapFrame::Handshake: what = std::string("<!-- ") + r->handshake + ", " + std::to_string(r->length) + " bytes -->"; break;
+    case TapFrame::TagMismatch: what = "<!-- encrypted frame, " + std::to_string(r->length) + " bytes, tag mismatch -->"; break;
     }
     s.lines.push_back(prefix + what);
     return TAP_PACKET_REDRAW;

@@ -16,6 +16,8 @@ enum class TapFrame : guint8 {
     MacMismatch,  // an encrypted frame whose MAC did not match
     KeepAlive,
     Malformed,    // a frame whose stanza did not decode
+    Handshake,    // a successor handshake message (`handshake` says which)
+    TagMismatch,  // a successor transport frame whose AES-GCM tag did not match
 };
 
 struct TapRecord {  // allocated in pinfo->pool
@@ -26,6 +28,7 @@ struct TapRecord {  // allocated in pinfo->pool
     guint32 length;         // frame payload bytes
     const char *tag, *type, *peer, *xml;  // the stanza (nullptr when none decoded)
     const char *login;      // a login stanza's outcome ("the password fits", ...), else nullptr
+    const char *handshake;  // Handshake: "Noise ClientHello (XX)", ...
     const char *version, *client, *server;  // "1.5", "10.0.0.2:49206", "10.0.0.1:5222"
 };
 

@@ -116,6 +116,7 @@ private:
     std::optional<XxHandshakeBytes> hs_;
     std::uint32_t counter_[2] = {0, 0};
     bool client_hello_queued_ = false;  // this connection's: a ServerHello's pattern follows from it
+    bool prologue_queued_ = false;      // ... the dissector learns its version
     // Decryption: what key log line the analyst has (client, transport, anonymous, wrong, none),
     // and for this connection whether its frames open, with which line.
     std::string analyst_ = "none";
@@ -307,9 +308,24 @@ void NoiseSession::record(std::uint32_t packet, const Unit &u, int side)
         for (const std::string &t : u.tree)
             tree_lines_.emplace_back(packet, t);
         decrypted_lines_.emplace_back(packet, "");
-        stream_lines_.push_back({connection_, side, packet, u.plaintext_xml});
+    }
+    // The decoded-stream view's line for the frame: its stanza, or what it is.
+    const std::string length = u.bytes.size() >= 3 ? std::to_string(u.bytes.size() - 3) : "0";
+    std::string view;
+    if (u.decrypts)
+        view = u.plaintext_xml;
+    else if (u.info.rfind("Noise ", 0) == 0)
+        view = "<!-- " + u.info + ", " + length + " bytes -->";
+    else if (u.info == "[Malformed: frame of length 0]" ||
+             (u.info.rfind("encrypted frame", 0) == 0 && u.bytes.size() - 3 < noise::kTagLength))
+        view = "<!-- malformed frame -->";
+    else if (u.info.rfind("encrypted frame", 0) == 0)
+        view = "<!-- encrypted frame, " + length +
+               (u.info.find("[tag mismatch]") != std::string::npos ? " bytes, tag mismatch -->" : " bytes, not decrypted -->");
+    if (!view.empty()) {
+        stream_lines_.push_back({connection_, side, packet, view});
         stream_headers_[connection_] = "Stream " + std::to_string(connection_) + ": " + endpoint_text(client_) + " -> " +
-                                       endpoint_text(server_) + ", WA " + version_->to_string();
+                                       endpoint_text(server_) + ", WA " + (prologue_queued_ ? version_->to_string() : "?");
     }
     for (const auto &[field, value] : u.fields)
         noise_lines_.emplace_back(packet, field + "\t" + value);
@@ -396,7 +412,7 @@ void NoiseSession::line(int number, const std::string &text)
         hs_.reset();
         keys_ = script_keys_;  // the keys line's, else random ones at the first handshake message
         counter_[0] = counter_[1] = 0;
-        client_hello_queued_ = ik_ = decrypting_ = wrong_keys_ = false;
+        client_hello_queued_ = prologue_queued_ = ik_ = decrypting_ = wrong_keys_ = false;
         key_source_.clear();
         ik_keys_.reset();
         ++connection_;
@@ -463,6 +479,7 @@ void NoiseSession::line(int number, const std::string &text)
         if (!version_)
             fail(number, "no version given");
         const std::string p{'W', 'A', static_cast<char>(version_->major), static_cast<char>(version_->minor)};
+        prologue_queued_ = true;
         Unit u{p, "WA " + version_->to_string(), {{"funxmpp.prologue", hex(p)}}};
         if (!noise::known_successor_version(*version_))
             u.experts.push_back("funxmpp.noise.unknown_version");
