@@ -53,6 +53,8 @@ struct NoiseUnitRecord {
     // the first bytes after a gap in the stream (a segment the capture missed).
     bool continuation, after_gap;
     guint32 span;
+    bool resynced;        // the first frame after a gap, found again by its tag
+    guint32 missing;      // ... that many bytes after the last one followed
     // Decryption (DESIGN 2.6): a handshake message's opened secrets, a transport frame's plaintext.
     const NoiseOpenedHandshake *opened;
     bool decrypt_tried, tag_valid;
@@ -68,6 +70,8 @@ struct NoiseDirection {
     wmem_map_t *units;             // stream position -> NoiseUnitRecord (TCP)
     bool expected_known;           // first pass, TCP: where the next unit starts
     StreamPosition expected;
+    bool resync_pending;           // first pass: a gap before resync_position; its frame is tried
+    StreamPosition resync_position;
     // WebSocket: the direction's byte stream is the concatenation of its messages' payloads.
     StreamPosition next_position;  // first pass: stream position of the next message
     wmem_array_t *pending;         // first pass: bytes of units not yet whole, from pending_start

@@ -281,6 +281,7 @@ void register_fields()
         {&f.ei_noise_empty_plaintext, {"funxmpp.malformed.empty_plaintext", PI_MALFORMED, PI_ERROR, "Decrypted frame without a flags byte", EXPFILL}},
         {&f.ei_noise_not_opened, {"funxmpp.noise.not_opened", PI_DECRYPTION, PI_WARN, "The key log's WA_NOISE_CLIENT line does not open this handshake", EXPFILL}},
         {&f.ei_noise_cert_mismatch, {"funxmpp.noise.cert_mismatch", PI_SECURITY, PI_WARN, "The leaf certificate's key is not the server's static key", EXPFILL}},
+        {&f.ei_noise_resynchronised, {"funxmpp.noise.resynchronised", PI_SEQUENCE, PI_NOTE, "Frames lost before this one: found again by its tag", EXPFILL}},
         {&f.ei_noise_encrypted, {"funxmpp.noise.encrypted", PI_UNDECODED, PI_NOTE, "Encrypted transport frame, no key", EXPFILL}},
         {&f.ei_stopped, {"funxmpp.decryption_stopped", PI_UNDECODED, PI_NOTE, "Not decrypted: an earlier frame of this direction failed", EXPFILL}},
     };

@@ -5,7 +5,11 @@
 #include <epan/proto_data.h>
 
 #include <algorithm>
+#include <cstring>
+#include <string_view>
 
+#include "codec/noise.hpp"
+#include "cpp_scope.hpp"
 #include "fields.hpp"
 #include "noise_view.hpp"
 
@@ -61,7 +65,7 @@ struct TcpContext {
 
 // First pass: a position TCP hands over where no unit was expected. Before the expected one:
 // the rest of a unit cut short (TCP could not reassemble it); after it: bytes are missing.
-const NoiseUnitRecord *unexpected_position(NoiseDirection &d, StreamPosition position)
+const NoiseUnitRecord *unexpected_position(const NoiseConnection *nc, NoiseDirection &d, StreamPosition position)
 {
     if (!d.expected_known || position == d.expected)
         return nullptr;
@@ -69,6 +73,11 @@ const NoiseUnitRecord *unexpected_position(NoiseDirection &d, StreamPosition pos
     if (d.expected - position < 0x80000000u) {
         rec.continuation = true;
         rec.span = d.expected - position;
+    } else if (nc->crypto.keys_known && d.phase == Phase::Frames) {
+        // With keys, a frame that starts here is found again by its tag (tcp_unit).
+        d.resync_pending = true;
+        d.resync_position = position;
+        return nullptr;
     } else {
         rec.after_gap = true;
         d.lost = true;
@@ -76,6 +85,30 @@ const NoiseUnitRecord *unexpected_position(NoiseDirection &d, StreamPosition pos
     }
     keep_unit_record(d, position, rec);
     return unit_record(d, position);
+}
+
+// The frame after a gap: which counter past the expected one (within a window) opens it; the
+// direction's counter moves there. False if none does.
+bool resync(NoiseConnection *nc, int dir, const StreamUnit &u, const guint8 *bytes)
+{
+    if (u.status != UnitStatus::Unit || u.kind != noise::UnitKind::Frame || u.length < noise::kTagLength)
+        return false;
+    const std::string_view sealed(reinterpret_cast<const char *>(bytes + noise::kFrameHeader), u.length);
+    noise::Key32 key;
+    std::memcpy(key.data(), nc->crypto.key[dir], key.size());
+    const std::uint32_t from = nc->progress.transport[dir];
+    bool found = false;
+    std::uint32_t counter = 0;
+    cpp_scope([&] {
+        for (std::uint32_t c = from; c < from + noise::kResyncWindow && !found; ++c)
+            if (noise::gcm_open(key, c, sealed)) {
+                found = true;
+                counter = c;
+            }
+    });
+    if (found)
+        nc->progress.resync(dir, counter);
+    return found;
 }
 
 guint tcp_unit_length(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
@@ -88,7 +121,7 @@ guint tcp_unit_length(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
     // it was then.
     const NoiseUnitRecord *rec = unit_record(d, ctx->position);
     if (rec == nullptr && !PINFO_FD_VISITED(pinfo) && !lost_at(d, ctx->position))
-        rec = unexpected_position(d, ctx->position);
+        rec = unexpected_position(ctx->nc, d, ctx->position);
     if (rec != nullptr && rec->continuation)
         return rec->span;  // (TCP shows what of it is captured)
     if ((rec != nullptr && rec->after_gap) || (rec == nullptr && (lost_at(d, ctx->position) || PINFO_FD_VISITED(pinfo))))
@@ -118,7 +151,21 @@ int tcp_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
         const guint have = tvb_captured_length(tvb);
         const guint8 *bytes = tvb_get_ptr(tvb, 0, static_cast<gint>(have));
         const StreamUnit u = noise::next_unit(bytes, have, ctx->phase);
+        const bool after_gap = d.resync_pending && d.resync_position == ctx->position;
+        d.resync_pending = false;
+        if (after_gap && !resync(ctx->nc, ctx->dir, u, bytes)) {
+            rec.after_gap = true;  // not a frame of these keys: the direction is lost from here
+            d.lost = true;
+            d.lost_position = ctx->position;
+            keep_unit_record(d, ctx->position, rec);
+            show_noise_undecoded(tvb, 0, pinfo, tree, ctx->dir, Undecoded::LostHere, ctx->columns_taken);
+            return length;
+        }
         rec = learn_noise_unit(ctx->nc, ctx->dir, u, bytes, have, tvb_reported_length(tvb));
+        if (after_gap) {
+            rec.resynced = true;
+            rec.missing = ctx->position - d.expected;
+        }
         keep_unit_record(d, ctx->position, rec);
         d.phase = noise::phase_after(d.phase, rec.cut_short ? StreamUnit{UnitStatus::Unit, u.kind} : u);
         if (u.status == UnitStatus::Malformed && u.size == 0) {

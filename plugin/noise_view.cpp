@@ -434,6 +434,10 @@ void show_noise_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *parent, Conv
     proto_item_set_text(fi, "Frame header: %u bytes", length);
     if (rec.problem == UnitProblem::NoPrologue)
         expert_add_info(pinfo, fi, &fields.ei_noise_no_prologue);
+    if (rec.resynced)
+        expert_add_info_format(pinfo, fi, &fields.ei_noise_resynchronised,
+                               "%u bytes before this frame are not in the capture: found again by its tag, counter %u",
+                               rec.missing, rec.frame.counter);
     if (length == 0) {
         proto_item_append_text(top, ", frame of length 0");
         proto_tree_add_expert(ft, pinfo, &fields.ei_zero_length, tvb, 0, 3);

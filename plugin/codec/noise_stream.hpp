@@ -78,6 +78,11 @@ struct NoiseProgress {
     bool client_finish_seen = false;
 
     FrameAssignment assign(int direction, const std::uint8_t *payload, std::size_t size);
+    // After frames were lost: the next transport frame of `direction` has this counter.
+    void resync(int direction, std::uint32_t counter) { transport[direction == 0 ? 0 : 1] = counter; }
 };
+
+// How many counters past the expected one a frame after a gap is tried with.
+constexpr std::uint32_t kResyncWindow = 256;
 
 }  // namespace funxmpp::noise

@@ -93,7 +93,7 @@ private:
         return queue_[side].back();
     }
     void queue_transport(int line, int side, const std::string &rest);
-    void send(int line, int side, const std::string &sizes, const std::string &foreign);
+    void send(int line, int side, const std::string &sizes, const std::string &foreign, bool drop);
     std::string websocket_frame(int side, const std::string &payload);
     void record(std::uint32_t packet, const Unit &u, int side);
     // The key log line the analyst has for this connection (analyst-keylog), once its
@@ -117,6 +117,9 @@ private:
     std::uint32_t counter_[2] = {0, 0};
     bool client_hello_queued_ = false;  // this connection's: a ServerHello's pattern follows from it
     bool prologue_queued_ = false;      // ... the dissector learns its version
+    // A send was dropped (segments not in the capture): with keys the next frame is found again
+    // by its tag; without, the direction cannot be followed.
+    bool gap_[2] = {false, false}, lost_[2] = {false, false}, lost_reported_[2] = {false, false};
     // Decryption: what key log line the analyst has (client, transport, anonymous, wrong, none),
     // and for this connection whether its frames open, with which line.
     std::string analyst_ = "none";
@@ -337,10 +340,39 @@ void NoiseSession::record(std::uint32_t packet, const Unit &u, int side)
 
 // Sends what is queued: over TCP, in segments of the given sizes; over WebSocket, in messages
 // of the given sizes (each message in its own segments).
-void NoiseSession::send(int line, int side, const std::string &sizes, const std::string &foreign)
+void NoiseSession::send(int line, int side, const std::string &sizes, const std::string &foreign, bool drop)
 {
     if (!conn_)
         fail(line, "send before connect");
+    if (drop) {
+        std::string bytes;
+        for (const Piece &p : cut_queue(line, queue_[side], sizes, kMss, bytes))
+            conn_->skip(side, p.size);
+        queue_[side].clear();
+        (decrypting_ ? gap_ : lost_)[side] = true;
+        return;
+    }
+    if (lost_[side]) {
+        // Nothing of this direction can be found any more: its bytes show as they are.
+        std::string bytes;
+        bool first = true;
+        for (const Piece &p : cut_queue(line, queue_[side], sizes, kMss, bytes)) {
+            const std::uint32_t packet = conn_->send(time_, side, std::string_view(bytes).substr(p.offset, p.size));
+            time_ += kSegmentGap;
+            // (Its Info is TCP's words about the gap, then ours: not compared.)
+            if (std::exchange(first, false) && !lost_reported_[side])
+                expert_lines_.emplace_back(packet, "funxmpp.noise.lost");
+            lost_reported_[side] = true;
+        }
+        conn_->ack(time_, 1 - side);
+        time_ += kSendGap;
+        queue_[side].clear();
+        return;
+    }
+    if (gap_[side] && !queue_[side].empty()) {
+        queue_[side].front().experts.push_back("funxmpp.noise.resynchronised");
+        gap_[side] = false;
+    }
     std::string bytes;
     std::string before = foreign.empty() ? "" : websocket_frame(side, foreign);  // in the first segment
     for (const Piece &p : cut_queue(line, queue_[side], sizes, websocket_ ? std::string::npos : kMss, bytes)) {
@@ -413,6 +445,7 @@ void NoiseSession::line(int number, const std::string &text)
         keys_ = script_keys_;  // the keys line's, else random ones at the first handshake message
         counter_[0] = counter_[1] = 0;
         client_hello_queued_ = prologue_queued_ = ik_ = decrypting_ = wrong_keys_ = false;
+        gap_[0] = gap_[1] = lost_[0] = lost_[1] = lost_reported_[0] = lost_reported_[1] = false;
         key_source_.clear();
         ik_keys_.reset();
         ++connection_;
@@ -578,18 +611,21 @@ void NoiseSession::line(int number, const std::string &text)
     } else if (cmd == "send") {
         std::istringstream args(rest);
         std::string who, sizes, word, foreign;
+        bool drop = false;
         args >> who;
         while (args >> word) {
-            if (word == "with-foreign" && args >> word && parse_hex(word))
+            if (word == "drop")
+                drop = true;
+            else if (word == "with-foreign" && args >> word && parse_hex(word))
                 foreign = *parse_hex(word);
             else if (word.find_first_not_of("0123456789,") == std::string::npos)
                 sizes = word;
             else
-                fail(number, "send c|s [SIZES] [with-foreign HEX]");
+                fail(number, "send c|s [SIZES] [with-foreign HEX] [drop]");
         }
         if ((who != "c" && who != "s") || (!foreign.empty() && !websocket_))
             fail(number, "send c|s [SIZES] [with-foreign HEX] (WebSocket only)");
-        send(number, who == "c" ? 0 : 1, sizes, foreign);
+        send(number, who == "c" ? 0 : 1, sizes, foreign, drop);
     } else if (cmd == "resend") {
         if (!conn_ || (rest != "c" && rest != "s") || !conn_->resend(time_, rest == "c" ? 0 : 1))
             fail(number, "resend c|s, after that side sent a segment");

@@ -37,10 +37,12 @@
 //                               what the unit queued last must show; "stanza": it decrypts to
 //                               this node; "transport": it stands where a transport frame is due
 //                               and takes the next counter
-//   send c|s [N,N,...] [with-foreign HEX]
+//   send c|s [N,N,...] [with-foreign HEX] [drop]
 //                               send what is queued: TCP segments, or WebSocket messages, of N
 //                               bytes; with-foreign: a WebSocket message of other data (HEX)
-//                               first, in the same TCP segment
+//                               first, in the same TCP segment; drop: the segments are not in the
+//                               capture (with keys the next frame must be found again by its tag,
+//                               without, the direction is lost: its bytes show undecoded)
 //   resend c|s                  the side's last segment again (a TCP retransmission): nothing new
 // Outputs: .noise ("<packet>\t<field>\t<value>", and "_ws.col.Info" lines where no decrypted
 // stanza's summary is in the column), .expert, .keylog (the analyst's DESIGN 2.6 lines),
