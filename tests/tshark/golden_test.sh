@@ -126,7 +126,10 @@ if [ -s "$dir/$name.noise" ]; then
             -e frame.number "${args[@]}" 2>/dev/null |
             awk -F '\t' -v sep="$sep" -v names="${noise_fields[*]}" '
                 BEGIN { n = split(names, name, " ") }
-                { for (i = 2; i <= NF; i++) { k = split($i, v, sep); for (j = 1; j <= k; j++) if (v[j] != "") print $1 "\t" name[i - 1] "\t" v[j] } }'
+                { for (i = 2; i <= NF; i++) { k = split($i, v, sep); for (j = 1; j <= k; j++) if (v[j] != "") {
+                      # (booleans print as 1/0 up to 4.2, True/False since 4.4)
+                      if (v[j] == "True") v[j] = "1"; else if (v[j] == "False") v[j] = "0"
+                      print $1 "\t" name[i - 1] "\t" v[j] } } }'
         # Info where the generator words it (not where a decrypted stanza's summary is).
         info_column -r "$pcap" ${opts[@]+"${opts[@]}"} "$@" -Y funxmpp 2>/dev/null |
             awk -F '\t' 'NR == FNR { if ($2 == "_ws.col.Info") worded[$1] = 1; next } worded[$1] { print $1 "\t_ws.col.Info\t" $2 }' \
