@@ -3,8 +3,9 @@
 # Installs what the project needs on Debian 12 (bookworm), 13 (trixie) and unstable (sid):
 # build tools, GoogleTest, libgcrypt and zlib, Wireshark's development files and tshark (the
 # plugin's host), dpkg-dev and file (cpack -G DEB), valgrind, and clang with its runtime for
-# the fuzzers. Names that differ between releases are asked of apt, not written here.
-# Idempotent.
+# the fuzzers, and Node.js with npm (tests/baileys runs the baileys client, which wants Node.js
+# 20 or later; a Node.js already installed, e.g. from NodeSource, is kept). Names that differ
+# between releases are asked of apt, not written here. Idempotent.
 set -euo pipefail
 
 packages=(
@@ -32,6 +33,7 @@ clang_runtime() {
 
 missing=()
 for p in "${packages[@]}"; do installed "$p" || missing+=("$p"); done
+command -v node >/dev/null || missing+=(nodejs)
 runtime=$(clang_runtime || true)
 if [ ${#missing[@]} -gt 0 ] || [ -z "$runtime" ] || ! installed "$runtime"; then
     apt_get update -qq
@@ -43,4 +45,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     # tshark asks whether non-root users may capture; answer no without a prompt.
     echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections
     apt_get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Debian's nodejs comes without npm (NodeSource's has it built in).
+if ! command -v npm >/dev/null; then
+    apt_get install -y -qq --no-install-recommends npm
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+    echo "setup-debian.sh: Node.js $(node --version) is older than 20: the baileys test (tests/baileys) will fail" >&2
 fi

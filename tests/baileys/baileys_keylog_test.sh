@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Getting keys as users would (issue 14): the `baileys` npm package (pinned in package.json and
+# package-lock.json, installed into a temporary folder) runs with tools/baileys-keylog.mjs
+# preloaded against a local stand-in server (session.mjs), over WebSocket and over TLS
+# WebSocket, two connections each. The dissector must decrypt both sessions from the key log
+# that hook wrote, stanza for stanza as baileys' own decoder reads them, in one pass and two.
+# usage: baileys_keylog_test.sh PLUGIN_DIR
+set -u
+PLUGIN_DIR=$1
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$top/tests/tshark/tshark_env.sh"
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ] || ! command -v npm >/dev/null; then
+    echo "FAIL: baileys needs Node.js 20 or later and npm (found: $(node --version 2>/dev/null || echo none))"
+    exit 1
+fi
+
+client=$(mktemp -d)
+trap 'rm -rf "$WORK" "$client"' EXIT
+cp "$here/package.json" "$here/package-lock.json" "$here/session.mjs" "$here/test-server.key" "$here/test-server.crt" "$client/"
+# Install scripts are not needed (baileys' only checks the Node version, done above).
+if ! (cd "$client" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >npm.log 2>&1); then
+    echo "FAIL: npm ci of the pinned baileys"; tail -20 "$client/npm.log"; exit 1
+fi
+
+sep=$'\x1f'
+# Stream order per connection and direction (the two directions interleave differently in the
+# server's view and in the packets).
+by_direction() { sort -s -t $'\t' -k1,1n -k2,2; }
+# "connection<TAB>direction<TAB>xml" per decoded stanza, as session.mjs writes expected.tsv.
+stanzas() {  # capture, server port, tshark options...
+    local pcap=$1 port=$2
+    shift 2
+    run_tshark -r "$pcap" "$@" -Y funxmpp.xml -T fields -E "aggregator=$sep" -e tcp.stream -e tcp.srcport -e funxmpp.xml |
+        awk -F '\t' -v sep="$sep" -v port="$port" '{
+            n = split($3, v, sep)
+            for (i = 1; i <= n; i++) print ($1 + 1) "\t" ($2 == port ? "s2c" : "c2s") "\t" v[i] }' | by_direction
+}
+fields() {  # capture, filter, fields..., then -- and tshark options
+    local pcap=$1 filter=$2 args=()
+    shift 2
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=(-e "$1"); shift; done
+    shift
+    run_tshark -r "$pcap" "$@" -Y "$filter" -T fields "${args[@]}" | sed -E 's/\bTrue\b/1/g; s/\bFalse\b/0/g'
+}
+
+for transport in ws wss; do
+    out=$client/$transport
+    mkdir -p "$out"
+    tls_args=() port=80
+    [ "$transport" = wss ] && tls_args=(--tls-keylog="$out/tls.keys") && port=443
+    if ! (cd "$client" && WA_NOISE_KEYLOG="$out/noise.keys" timeout 120 \
+            node "${tls_args[@]}" --import "$top/tools/baileys-keylog.mjs" session.mjs "$transport" "$out" \
+            >"$out/session.log" 2>&1); then
+        echo "FAIL $transport: the baileys session did not complete"; tail -20 "$out/session.log"
+        fails=$((fails + 1)); continue
+    fi
+    for f in capture.pcap noise.keys; do cp "$out/$f" "$client/$transport-$f"; done
+    pcap=$(stage "$client/$transport-capture.pcap")
+    keys=$(stage "$client/$transport-noise.keys")
+    with_keys=(-o "funxmpp.noise_keylog:$keys")
+    if [ "$transport" = wss ]; then
+        cp "$out/tls.keys" "$client/wss-tls.keys"
+        tls=$(stage "$client/wss-tls.keys")
+        with_keys+=(-o "tls.keylog_file:$tls")
+    fi
+
+    check "$transport: the hook wrote one WA_NOISE_CLIENT line per connection" \
+        test "$(grep -cE '^WA_NOISE_CLIENT( [0-9a-f]{64}){3}$' "$out/noise.keys")" = 2
+    check "$transport: each line is that connection's client ephemeral key" \
+        same <(cut -f2 "$out/handshake.tsv") <(cut -d' ' -f2 "$out/noise.keys")
+    check "$transport: the key log file is readable by its owner only" \
+        test "$(stat -c %a "$out/noise.keys")" = 600
+
+    by_direction <"$out/expected.tsv" >"$out/expected"
+    stanzas "$pcap" "$port" "${with_keys[@]}" >"$out/got" 2>"$out/stderr"
+    check "$transport: every stanza decrypted, as baileys decodes it" same "$out/expected" "$out/got"
+    stanzas "$pcap" "$port" "${with_keys[@]}" -2 >"$out/got.2" 2>/dev/null
+    check "$transport: two passes, the same stanzas" same "$out/expected" "$out/got.2"
+    check "$transport: tshark printed no warning" test ! -s "$out/stderr"
+
+    check "$transport: the server's static key decrypted, the leaf certificate's key equals it" \
+        same <(cut -f1,3 "$out/handshake.tsv" | sed 's/$/\t1/') \
+             <(fields "$pcap" funxmpp.noise.server_static tcp.stream funxmpp.noise.server_static funxmpp.noise.cert.leaf_matches -- "${with_keys[@]}" |
+               awk -F '\t' '{ print ($1 + 1) "\t" $2 "\t" $3 }')
+    # handshake.tsv's fields as baileys encoded them: passive, username, device, platform, connect type
+    check "$transport: the client's static key and ClientPayload fields" \
+        same <(awk -F '\t' '{ split($5, f, " "); for (i in f) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+                              print $1 "\t" $4 "\t" v["passive"] "\t" v["username"] "\t" v["device"] "\t" v["platform"] "\t" v["connect_type"] }' "$out/handshake.tsv") \
+             <(fields "$pcap" funxmpp.noise.client_static tcp.stream funxmpp.noise.client_static funxmpp.noise.client.passive \
+                   funxmpp.noise.client.username funxmpp.noise.client.device funxmpp.noise.client.platform funxmpp.noise.client.connect_type -- "${with_keys[@]}" |
+               awk -F '\t' '{ $1 = $1 + 1; print }' OFS='\t')
+    frames=$(wc -l <"$out/expected.tsv")
+    check "$transport: every transport frame's tag checked and valid ($frames frames)" \
+        test "$(fields "$pcap" funxmpp.noise.tag_valid funxmpp.noise.tag_valid -- "${with_keys[@]}" | tr ',' '\n' | grep -c '^1$')" = "$frames"
+    check "$transport: no expert warning or error" \
+        test "$(run_tshark -r "$pcap" "${with_keys[@]}" -Y 'funxmpp && _ws.expert.severity >= 0x00600000' 2>/dev/null | wc -l)" = 0
+
+    # Without the Noise key log: the frames are found and counted, nothing is decrypted.
+    without=()
+    [ "$transport" = wss ] && without=(-o "tls.keylog_file:$tls")
+    check "$transport: without the Noise key log nothing decrypted" \
+        test -z "$(stanzas "$pcap" "$port" "${without[@]}" 2>/dev/null)"
+    check "$transport: without the Noise key log every frame still found" \
+        test "$(fields "$pcap" funxmpp.noise.counter funxmpp.noise.counter -- "${without[@]}" | tr ',' '\n' | grep -c .)" = "$frames"
+done
+finish

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Test-only: the `baileys` client (an independent implementation of the successor protocol)
+// talks to a local stand-in for WhatsApp's server through a recording TCP relay; the relay's
+// bytes become a pcap. Run with tools/baileys-keylog.mjs preloaded, so the key log the
+// dissector reads is the one that hook wrote, not one this script knows.
+//
+//   WA_NOISE_KEYLOG=OUT/noise.keys node --import tools/baileys-keylog.mjs [--tls-keylog=OUT/tls.keys] \
+//       session.mjs ws|wss OUT
+//
+// Two connections: a registration (fresh credentials: the server asks to pair a device) and a
+// login (credentials of a paired device: the server says success). Writes to OUT:
+//   capture.pcap       the relayed TCP streams (server port 80 for ws, 443 for wss)
+//   expected.tsv       per transport frame, in stream order: connection, direction (c2s/s2c)
+//                      and the node's canonical XML (DESIGN 2.2/2.7), from baileys' own decoder
+//   handshake.tsv      per connection: client ephemeral, server static, client static (hex) and
+//                      ClientPayload fields as baileys encoded them
+// The stand-in's certificate chain is signed by a root made here; the test patches baileys'
+// WA_CERT_DETAILS so that the client accepts it (the only change to baileys; the real root
+// key is WhatsApp's).
+import { readFileSync, writeFileSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
+import { Agent, createServer as createHttpsServer } from 'node:https'
+import { connect, createServer as createTcpServer } from 'node:net'
+import { deflateSync } from 'node:zlib'
+import makeWASocket, {
+  aesDecryptGCM, aesEncryptGCM, Curve, decodeBinaryNode, encodeBinaryNode, hkdf, initAuthCreds,
+  NOISE_MODE, proto, sha256, WA_CERT_DETAILS
+} from 'baileys'
+import pino from 'pino'
+import { WebSocketServer } from 'ws'
+
+const [transport, out] = process.argv.slice(2)
+if (!['ws', 'wss'].includes(transport) || !out) {
+  console.error('usage: session.mjs ws|wss OUT_DIR')
+  process.exit(2)
+}
+const here = new URL('.', import.meta.url)
+const tls = transport === 'wss'
+const serverCertificate = tls ? readFileSync(new URL('test-server.crt', here)) : null
+const silent = pino({ level: 'silent' })
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+const hex = (bytes) => Buffer.from(bytes).toString('hex')
+
+// --- canonical XML (DESIGN 2.2, 2.7) of a node as baileys decodes it --------------------------
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+function textOrHex (value, attribute) {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value)
+  let text
+  try {
+    text = strictUtf8.decode(bytes)
+  } catch {
+    return hex(bytes)
+  }
+  for (const ch of text) {
+    const c = ch.codePointAt(0)
+    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || (c >= 0x7f && c <= 0x9f)) {
+      return hex(bytes)
+    }
+  }
+  text = text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
+  return attribute ? text.replaceAll('"', '&quot;') : text
+}
+// baileys' decoder gives a JID pair with no user as "@server"; DESIGN 2.2 writes "server".
+// (Its encoder writes no empty-string users, so "@server" always is that case.)
+const jidOrText = (value) => (typeof value === 'string' && /^@[^@]+$/.test(value) ? value.slice(1) : value)
+function canonicalXml (node) {
+  const attrs = Object.entries(node.attrs).map(([k, v]) => ` ${k}="${textOrHex(jidOrText(v), true)}"`).join('')
+  if (node.content === undefined || node.content === null) {
+    return `<${node.tag}${attrs}/>`
+  }
+  const inner = Array.isArray(node.content) ? node.content.map(canonicalXml).join('') : textOrHex(node.content, false)
+  return `<${node.tag}${attrs}>${inner}</${node.tag}>`
+}
+
+// --- the stand-in server's side of Noise XX (SUCCESSOR 2.3) ---------------------------------
+const root = Curve.generateKeyPair()
+const intermediate = Curve.generateKeyPair()
+const serverStatic = Curve.generateKeyPair()
+WA_CERT_DETAILS.PUBLIC_KEY = root.public
+const now = Math.floor(Date.now() / 1000)
+function certificate (serial, issuerSerial, key, signer) {
+  const details = proto.CertChain.NoiseCertificate.Details.encode({
+    serial, issuerSerial, key, notBefore: now - 3600, notAfter: now + 86400
+  }).finish()
+  return { details, signature: Curve.sign(signer.private, details) }
+}
+const certChain = proto.CertChain.encode({
+  intermediate: certificate(1, WA_CERT_DETAILS.SERIAL, intermediate.public, root),
+  leaf: certificate(2, 1, serverStatic.public, intermediate)
+}).finish()
+
+class ServerNoise {
+  constructor (prologue, clientEphemeral) {
+    const mode = Buffer.from(NOISE_MODE)
+    this.hash = mode.length === 32 ? mode : sha256(mode)
+    this.chainKey = this.hash
+    this.mixHash(prologue)
+    this.mixHash(clientEphemeral)
+  }
+
+  mixHash (data) { this.hash = sha256(Buffer.concat([this.hash, data])) }
+  mixKey (secret) {
+    const okm = hkdf(Buffer.from(secret), 64, { salt: this.chainKey, info: '' })
+    this.chainKey = okm.subarray(0, 32)
+    this.key = okm.subarray(32)
+    this.counter = 0
+  }
+
+  static iv (counter) {
+    const iv = Buffer.alloc(12)
+    iv.writeUInt32BE(counter, 8)
+    return iv
+  }
+
+  encrypt (plaintext) {
+    const sealed = aesEncryptGCM(plaintext, this.key, ServerNoise.iv(this.counter++), this.hash)
+    this.mixHash(sealed)
+    return sealed
+  }
+
+  decrypt (sealed) {
+    const plaintext = aesDecryptGCM(sealed, this.key, ServerNoise.iv(this.counter++), this.hash)
+    this.mixHash(sealed)
+    return plaintext
+  }
+
+  split () {  // client-to-server key first
+    const okm = hkdf(Buffer.alloc(0), 64, { salt: this.chainKey, info: '' })
+    this.receive = { key: okm.subarray(0, 32), counter: 0 }
+    this.send = { key: okm.subarray(32), counter: 0 }
+  }
+}
+
+const frame = (payload) => Buffer.concat([Buffer.from([payload.length >> 16, (payload.length >> 8) & 0xff, payload.length & 0xff]), payload])
+
+const expected = []   // [connection, direction, xml]
+const decoding = []   // the server's own frames being decoded for expected
+const handshakes = [] // [connection, client ephemeral, server static, client static, payload fields]
+
+// One connection: handshake, then `script(send, received)` plays the server's part.
+function serveConnection (ws, connection, script) {
+  let pending = Buffer.alloc(0)
+  let prologue = null
+  let noise = null
+  const received = []
+  let wake = () => {}
+  const sendNode = (node, compressed = false) => {
+    const binary = encodeBinaryNode(node)  // starts with the flags byte 0
+    const plaintext = compressed ? Buffer.concat([Buffer.from([2]), deflateSync(binary.subarray(1))]) : binary
+    const { key } = noise.send
+    ws.send(frame(aesEncryptGCM(plaintext, key, ServerNoise.iv(noise.send.counter++), Buffer.alloc(0))))
+    const row = [connection, 's2c', null]  // its place in stream order, filled in when decoded
+    expected.push(row)
+    decoding.push(decodeBinaryNode(plaintext).then((decoded) => { row[2] = canonicalXml(decoded) }))
+  }
+  const waitFor = async (wanted) => {
+    for (;;) {
+      const node = received.find(wanted)
+      if (node) return node
+      await new Promise((resolve) => { wake = resolve })
+    }
+  }
+  // The queries baileys makes after a login are answered, so that it goes on to 'open'.
+  const answer = (node) => {
+    if (node.tag !== 'iq' || !['get', 'set'].includes(node.attrs.type)) return
+    const count = node.attrs.xmlns === 'encrypt' && node.content?.[0]?.tag === 'count'
+    sendNode({
+      tag: 'iq',
+      attrs: { from: 's.whatsapp.net', type: 'result', id: node.attrs.id },
+      content: count ? [{ tag: 'count', attrs: { value: '50' } }] : undefined
+    })
+  }
+  const onFrame = async (payload) => {
+    if (!noise) {
+      const hello = proto.HandshakeMessage.decode(payload).clientHello
+      noise = new ServerNoise(prologue, hello.ephemeral)
+      const ephemeral = Curve.generateKeyPair()
+      noise.mixHash(ephemeral.public)
+      noise.mixKey(Curve.sharedKey(ephemeral.private, hello.ephemeral))
+      const staticSealed = noise.encrypt(serverStatic.public)
+      noise.mixKey(Curve.sharedKey(serverStatic.private, hello.ephemeral))
+      const payloadSealed = noise.encrypt(certChain)
+      noise.ephemeral = ephemeral
+      noise.clientEphemeral = hello.ephemeral
+      ws.send(frame(proto.HandshakeMessage.encode({
+        serverHello: { ephemeral: ephemeral.public, static: staticSealed, payload: payloadSealed }
+      }).finish()))
+    } else if (!noise.receive) {
+      const finish = proto.HandshakeMessage.decode(payload).clientFinish
+      const clientStatic = noise.decrypt(finish.static)
+      noise.mixKey(Curve.sharedKey(noise.ephemeral.private, clientStatic))
+      const client = proto.ClientPayload.decode(noise.decrypt(finish.payload))
+      noise.split()
+      handshakes.push([connection, hex(noise.clientEphemeral), hex(serverStatic.public), hex(clientStatic),
+        `push_name=${client.pushName ?? ''} passive=${client.passive ? 1 : 0} username=${client.username ?? ''}` +
+        ` device=${client.device ?? ''} platform=${client.userAgent.platform} connect_type=${client.connectType}` +
+        ` connect_reason=${client.connectReason}`])
+      script(sendNode, waitFor).catch((error) => { console.error(error); process.exitCode = 1 }).finally(() => ws.close())
+    } else {
+      const { key } = noise.receive
+      const plaintext = aesDecryptGCM(payload, key, ServerNoise.iv(noise.receive.counter++), Buffer.alloc(0))
+      const node = await decodeBinaryNode(plaintext)
+      expected.push([connection, 'c2s', canonicalXml(node)])
+      received.push(node)
+      answer(node)
+      wake()
+    }
+  }
+  let queue = Promise.resolve()
+  ws.on('message', (data) => {
+    pending = Buffer.concat([pending, data])
+    if (!prologue) {
+      if (pending.length < 4) return
+      prologue = pending.subarray(0, 4)
+      pending = pending.subarray(4)
+    }
+    while (pending.length >= 3) {
+      const length = (pending[0] << 16) | (pending[1] << 8) | pending[2]
+      if (pending.length < 3 + length) break
+      const payload = pending.subarray(3, 3 + length)
+      pending = pending.subarray(3 + length)
+      queue = queue.then(() => onFrame(payload))
+    }
+  })
+}
+
+// What the stand-in says on each connection, in order.
+const scripts = [
+  // 1: registration. The pair-device iq makes baileys answer and show a QR code.
+  async (send, received) => {
+    await send({
+      tag: 'iq',
+      attrs: { from: 's.whatsapp.net', type: 'set', id: '1001', xmlns: 'md' },
+      content: [{ tag: 'pair-device', attrs: {}, content: [{ tag: 'ref', attrs: {}, content: Buffer.from('2@funxmpp-test-ref,one') }] }]
+    })
+    await received((node) => node.tag === 'iq' && node.attrs.id === '1001')
+    await send({
+      tag: 'ib',
+      attrs: { from: 's.whatsapp.net' },
+      content: [{ tag: 'offline_preview', attrs: { count: '0', message: '0', notification: '0', receipt: '0' } }]
+    }, true)
+    await sleep(300)
+    await send({ tag: 'xmlstreamend', attrs: {} })
+    await sleep(100)
+  },
+  // 2: login of a paired device: success; baileys' queries are answered, it opens and the
+  // test makes it send stanzas of every kind (see runClient); then the stream ends.
+  async (send, received) => {
+    await send({
+      tag: 'success',
+      attrs: { t: String(now), props: '1', abprops: '1', location: 'fra', lid: '111222333444555@lid', display_name: 'Test <&> "quote"' }
+    })
+    await received((node) => node.tag === 'presence' && node.attrs.name === 'Funxmpp Test' && node.attrs.type === 'available')
+    await send({
+      tag: 'notification',
+      attrs: { from: '34600000002@s.whatsapp.net', type: 'encrypt', id: 'n1', t: String(now) },
+      content: [{ tag: 'count', attrs: { value: '3' } }, { tag: 'blob', attrs: {}, content: Buffer.from([0, 1, 2, 0xfe, 0xff]) }]
+    }, true)
+    await received((node) => node.tag === 'ack' && node.attrs.id === 'n1')
+    await send({ tag: 'xmlstreamend', attrs: {} })
+    await sleep(100)
+  }
+]
+
+// --- the relay: every byte between client and server, in order, per TCP connection ---------
+const streams = []  // { events: [{ time, fromClient, bytes }], closed }
+async function startRelay (targetPort) {
+  const relay = createTcpServer((client) => {
+    const stream = { events: [], start: process.hrtime.bigint() }
+    streams.push(stream)
+    const server = connect(targetPort, '127.0.0.1')
+    const record = (fromClient) => (bytes) => stream.events.push({ time: process.hrtime.bigint(), fromClient, bytes: Buffer.from(bytes) })
+    client.on('data', record(true))
+    server.on('data', record(false))
+    client.pipe(server)
+    server.pipe(client)
+    client.on('error', () => server.destroy())
+    server.on('error', () => client.destroy())
+  })
+  await new Promise((resolve) => relay.listen(0, '127.0.0.1', resolve))
+  return relay
+}
+
+// --- pcap: Ethernet/IPv4/TCP with handshake, MSS-sized segments, ACKs and FIN ---------------
+function checksum (buffer) {
+  let sum = 0
+  for (let i = 0; i + 1 < buffer.length; i += 2) sum += buffer.readUInt16BE(i)
+  if (buffer.length % 2) sum += buffer[buffer.length - 1] << 8
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16)
+  return ~sum & 0xffff
+}
+function writePcap (file, serverPort) {
+  const records = []
+  const clientIp = Buffer.from([192, 0, 2, 10])
+  const serverIp = Buffer.from([203, 0, 113, 5])
+  streams.forEach((stream, index) => {
+    const ends = {
+      client: { ip: clientIp, port: 50100 + index, seq: 1000 + index * 100000, mac: Buffer.from('020000000001', 'hex') },
+      server: { ip: serverIp, port: serverPort, seq: 7000000 + index * 100000, mac: Buffer.from('020000000002', 'hex') }
+    }
+    let clock = Number(stream.start / 1000n) + 1_700_000_000_000_000
+    const segment = (fromClient, flags, payload = Buffer.alloc(0)) => {
+      const [src, dst] = fromClient ? [ends.client, ends.server] : [ends.server, ends.client]
+      const tcp = Buffer.alloc(20)
+      tcp.writeUInt16BE(src.port, 0)
+      tcp.writeUInt16BE(dst.port, 2)
+      tcp.writeUInt32BE(src.seq >>> 0, 4)
+      tcp.writeUInt32BE(flags & 0x10 ? dst.seq >>> 0 : 0, 8)
+      tcp[12] = 5 << 4
+      tcp[13] = flags
+      tcp.writeUInt16BE(65535, 14)
+      const pseudo = Buffer.concat([src.ip, dst.ip, Buffer.from([0, 6, (20 + payload.length) >> 8, (20 + payload.length) & 0xff]), tcp, payload])
+      tcp.writeUInt16BE(checksum(pseudo), 16)
+      const ip = Buffer.alloc(20)
+      ip[0] = 0x45
+      ip.writeUInt16BE(40 + payload.length, 2)
+      ip[8] = 64
+      ip[9] = 6
+      src.ip.copy(ip, 12)
+      dst.ip.copy(ip, 16)
+      ip.writeUInt16BE(checksum(ip), 10)
+      const packet = Buffer.concat([dst.mac, src.mac, Buffer.from([8, 0]), ip, tcp, payload])
+      const header = Buffer.alloc(16)
+      header.writeUInt32LE(Math.floor(clock / 1e6), 0)
+      header.writeUInt32LE(clock % 1e6, 4)
+      header.writeUInt32LE(packet.length, 8)
+      header.writeUInt32LE(packet.length, 12)
+      records.push(header, packet)
+      src.seq += payload.length + (flags & 0x03 ? 1 : 0)  // SYN and FIN count one
+      clock += 10
+    }
+    segment(true, 0x02)
+    segment(false, 0x12)
+    segment(true, 0x10)
+    for (const event of stream.events) {
+      clock = Math.max(clock, Number(event.time / 1000n) + 1_700_000_000_000_000)
+      for (let at = 0; at < event.bytes.length; at += 1448) {
+        segment(event.fromClient, 0x18, event.bytes.subarray(at, at + 1448))
+      }
+      segment(!event.fromClient, 0x10)
+    }
+    segment(false, 0x11)
+    segment(true, 0x11)
+    segment(false, 0x10)
+  })
+  const global = Buffer.alloc(24)
+  global.writeUInt32LE(0xa1b2c3d4, 0)
+  global.writeUInt16LE(2, 4)
+  global.writeUInt16LE(4, 6)
+  global.writeUInt32LE(262144, 16)
+  global.writeUInt32LE(1, 20)
+  writeFileSync(file, Buffer.concat([global, ...records]))
+}
+
+setTimeout(() => { console.error('session.mjs: not done after 60 s'); process.exit(1) }, 60000).unref()
+
+// --- run ---------------------------------------------------------------------------------
+const web = tls
+  ? createHttpsServer({ key: readFileSync(new URL('test-server.key', here)), cert: serverCertificate })
+  : createHttpServer()
+const wss = new WebSocketServer({ server: web, path: '/ws/chat' })
+let connections = 0
+wss.on('connection', (ws) => {
+  const index = connections++
+  serveConnection(ws, index + 1, scripts[index] ?? (async () => {}))
+})
+await new Promise((resolve) => web.listen(0, '127.0.0.1', resolve))
+const relay = await startRelay(web.address().port)
+const url = `${transport}://${tls ? 'localhost' : '127.0.0.1'}:${relay.address().port}/ws/chat`
+
+async function runClient (creds) {
+  const sock = makeWASocket({
+    auth: { creds, keys: { get: async () => ({}), set: async () => {} } },
+    waWebSocketUrl: url,
+    agent: tls ? new Agent({ ca: serverCertificate }) : undefined,
+    logger: silent,
+    browser: ['Ubuntu', 'Chrome', '22.04.4'],
+    markOnlineOnConnect: false,
+    connectTimeoutMs: 10000,
+    qrTimeout: 60000
+  })
+  let sawQr = false
+  await new Promise((resolve) => {
+    sock.ev.on('connection.update', (update) => {
+      if (update.qr) sawQr = true
+      if (update.connection === 'open') sendVariety(sock)
+      if (update.connection === 'close') resolve()
+    })
+  })
+  return sawQr
+}
+
+// Stanzas that take the encoder's every road: a device JID (AD_JID), nibble- and hex-packed
+// values, a double-byte token, UTF-8 text with markup characters, binary content of 8-, 20-
+// and (over 64 KiB, so the frame spans many TCP segments) 20-bit lengths.
+async function sendVariety (sock) {
+  const pseudoRandom = (length, seed) => Buffer.from(Array.from({ length }, (_, i) => (i * 131 + seed * 17 + (i >> 8)) & 0xff))
+  await sock.sendNode({
+    tag: 'message',
+    attrs: { to: '34600000002:3@s.whatsapp.net', type: 'text', id: '3EB0A1B2C3D4E5F60789', t: '1700000000' },
+    content: [
+      { tag: 'enc', attrs: { v: '2', type: 'pkmsg' }, content: pseudoRandom(200, 1) },
+      { tag: 'body', attrs: {}, content: 'héllo wörld ✓ <b>&</b>' },
+      { tag: 'reporting', attrs: {}, content: [{ tag: 'reporting_token', attrs: { v: '2' }, content: pseudoRandom(16, 2) }] }
+    ]
+  })
+  await sock.sendNode({
+    tag: 'iq',
+    attrs: { to: 's.whatsapp.net', type: 'set', xmlns: 'w:m', id: 'upload-1' },
+    content: [{ tag: 'media_conn', attrs: {}, content: pseudoRandom(70000, 3) }]
+  })
+  await sock.sendNode({ tag: 'presence', attrs: { type: 'available', name: 'Funxmpp Test' } })
+}
+process.on('unhandledRejection', () => {})  // baileys' queries left unanswered when the stream ends
+
+const registration = initAuthCreds()
+const sawQr = await runClient(registration)
+const login = initAuthCreds()
+login.me = { id: '34600000001:7@s.whatsapp.net', name: 'Funxmpp Test' }
+await runClient(login)
+await sleep(200)
+await Promise.all(decoding)
+relay.close()
+wss.close()
+web.close()
+
+if (!sawQr) {
+  console.error('session.mjs: baileys did not take the pair-device request (no QR code)')
+  process.exitCode = 1
+}
+if (handshakes.length !== 2) {
+  console.error(`session.mjs: ${handshakes.length} handshakes completed, 2 expected`)
+  process.exitCode = 1
+}
+writePcap(`${out}/capture.pcap`, tls ? 443 : 80)
+writeFileSync(`${out}/expected.tsv`, expected.map((row) => row.join('\t') + '\n').join(''))
+writeFileSync(`${out}/handshake.tsv`, handshakes.map((row) => row.join('\t') + '\n').join(''))
+setTimeout(() => process.exit(), 100).unref()
