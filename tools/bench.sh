@@ -13,7 +13,8 @@
 #     fields pass with the plugin disabled (-T fields -e frame.number), shows what (c) costs
 #     before the plugin does anything: tshark builds the full tree of every protocol for -T fields.
 #  3. the successor protocol at capture scale: a generated capture of Noise connections, read
-#     with the plugin disabled and with it on (no tree).
+#     with the plugin disabled, with it on (no tree), and with it on and the connections' key log
+#     (every frame decrypted and decoded, no tree).
 # Each tshark run is repeated REPS times (default 3): the fastest time, the largest peak memory.
 # Every target of the performance issue is checked and reported as met or not.
 # usage: tools/bench.sh [BLOCKS]   (connection blocks of 5,000 exchanges; default 10)
@@ -137,11 +138,12 @@ awk -v c="${secs[cfull]}" -v r="${secs[rfull]}" -v a="${secs[afull]}" 'BEGIN {
     printf "Wireshark alone, fields pass / (a): %.2f; (c) / that fields pass: %.2f\n", r / a, c / r }'
 
 # The successor protocol at capture scale: Noise XX connections (real handshakes, AES-GCM
-# transport frames of the same kind of traffic, no key) on a port no dissector owns, so that
-# Wireshark alone is TCP alone: (a) plugin disabled, (b) plugin on, no tree.
+# transport frames of the same kind of traffic) on a port no dissector owns, so that Wireshark
+# alone is TCP alone: (a) plugin disabled, (b) plugin on, no tree, (c) as (b) with the key log
+# (a WA_NOISE_CLIENT line per connection: the handshake run, every frame decrypted and decoded).
 make_noise_script() {  # BLOCKS OUT
     awk -v blocks="$1" 'BEGIN {
-        print "version 6.3\ntransport tcp\nserver 10.201.0.1:40001\nstart 1700000000.0\nseed 10"
+        print "version 6.3\ntransport tcp\nserver 10.201.0.1:40001\nstart 1700000000.0\nseed 10\nanalyst-keylog client"
         for (b = 0; b < blocks; b++) {
             printf "client 10.201.1.%d:5%04d\nconnect\nprologue\nc client-hello\nsend c\ns server-hello\nsend s\n", b % 250 + 2, b
             print "c client-finish\nc <iq id=\"1\" type=\"get\" xmlns=\"w:p\" to=\"s.whatsapp.net\"><ping/></iq>\nsend c"
@@ -161,19 +163,28 @@ make_noise_script() {  # BLOCKS OUT
 }
 make_noise_script "$blocks" "$WORK/noise.session"
 "$build/bin/funxmpp-capture-gen" "$WORK/noise.session" "$WORK/noise"
-chmod a+r "$WORK/noise.pcap"
+chmod a+r "$WORK/noise.pcap" "$WORK/noise.keylog"
 echo
 echo "== Successor protocol: tshark over $(du -m "$WORK/noise.pcap" | cut -f1) MB, $(capinfos -c -M "$WORK/noise.pcap" 2>/dev/null | awk '/Number of packets/ {print $NF}') packets, $(grep -c . "$WORK/noise.plain") transport frames; best of $reps runs"
-declare -A noise_args=([a]="--disable-protocol funxmpp -q -z endpoints,tcp" [b]="-q -z endpoints,tcp")
+declare -A noise_args=([a]="--disable-protocol funxmpp -q -z endpoints,tcp" [b]="-q -z endpoints,tcp"
+                       [c]="-o funxmpp.noise_keylog:$WORK/noise.keylog -q -z endpoints,tcp")
+# (c) really decrypts: the statistics count every transport frame as decrypted.
+run_as_user tshark -r "$WORK/noise.pcap" -o "funxmpp.noise_keylog:$WORK/noise.keylog" -q -z funxmpp,tree >"$WORK/noise.stats" 2>&1
+decrypted=$(awk '$1 == "decrypted" { print $2 }' "$WORK/noise.stats")
+echo "with the key log: ${decrypted:-0} of $(grep -c . "$WORK/noise.plain") transport frames decrypted"
 for _ in $(seq "$reps"); do
-    for m in a b; do
+    for m in a b c; do
         # shellcheck disable=SC2086
         measure "n$m" "$WORK/noise.pcap" ${noise_args[$m]}
     done
 done
 printf '%-58s %8s %7s %8s %7s\n' mode seconds "x (a)" "peak MB" "x (a)"
-for m in a b; do
-    label=$([ $m = a ] && echo "(a) plugin disabled, -q -z endpoints,tcp" || echo "(b) plugin on, -q -z endpoints,tcp")
+for m in a b c; do
+    case $m in
+    a) label="(a) plugin disabled, -q -z endpoints,tcp" ;;
+    b) label="(b) plugin on, -q -z endpoints,tcp" ;;
+    c) label="(c) plugin on with the key log, -q -z endpoints,tcp" ;;
+    esac
     awk -v l="$label" -v s="${secs[n$m]}" -v sa="${secs[na]}" -v k="${mem[n$m]}" -v ka="${mem[na]}" \
         'BEGIN { printf "%-58s %8.2f %7.2f %8.0f %7.2f\n", l, s, s / sa, k / 1024, k / ka }'
 done
@@ -188,6 +199,10 @@ ratio() { awk -v x="$1" -v y="$2" 'BEGIN { print x / y }'; }
 verdict "1 MiB frame of 100,000 nodes, decoded to events (ms)" "$frame_ms" 50
 verdict "MD decode to events / slowest FunXMPP dialect (same stanzas)" "$md_vs_funxmpp" 1.0
 verdict "successor capture: (b) time / (a) time" "$(ratio "${secs[nb]}" "${secs[na]}")" 1.3
+verdict "successor capture, decrypting: (c) time / (b) time" "$(ratio "${secs[nc]}" "${secs[nb]}")" 1.3
+verdict "successor capture, decrypting: (c) peak memory / (a)" "$(ratio "${mem[nc]}" "${mem[na]}")" 1.5
+verdict "successor capture: every transport frame decrypted (frames left)" \
+    "$(( $(grep -c . "$WORK/noise.plain") - ${decrypted:-0} ))" 0
 verdict "(b) time / (a) time" "$(ratio "${secs[bfull]}" "${secs[afull]}")" 1.3
 verdict "(c) time / (a) time" "$(ratio "${secs[cfull]}" "${secs[afull]}")" 2
 for m in a b c d; do

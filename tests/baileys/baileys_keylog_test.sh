@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Getting keys as users would (issue 14): the `baileys` npm package (pinned in package.json and
 # package-lock.json, installed into a temporary folder) runs with tools/baileys-keylog.mjs
-# preloaded against a local stand-in server (session.mjs), over WebSocket and over TLS
-# WebSocket, two connections each. The dissector must decrypt both sessions from the key log
+# preloaded against a local stand-in server (session.mjs, run by record-session.sh), over
+# WebSocket and over TLS WebSocket, two connections each. The dissector must decrypt both sessions from the key log
 # that hook wrote, stanza for stanza as baileys' own decoder reads them, in one pass and two.
 # usage: baileys_keylog_test.sh PLUGIN_DIR
 set -u
@@ -12,19 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/tests/tshark/tshark_env.sh"
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ] || ! command -v npm >/dev/null; then
-    echo "FAIL: baileys needs Node.js 20 or later and npm (found: $(node --version 2>/dev/null || echo none))"
-    exit 1
-fi
-
 client=$(mktemp -d)
 trap 'rm -rf "$WORK" "$client"' EXIT
-cp "$here/package.json" "$here/package-lock.json" "$here/session.mjs" "$here/test-server.key" "$here/test-server.crt" "$client/"
-# Install scripts are not needed (baileys' only checks the Node version, done above).
-if ! (cd "$client" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >npm.log 2>&1); then
-    echo "FAIL: npm ci of the pinned baileys"; tail -20 "$client/npm.log"; exit 1
-fi
 
 sep=$'\x1f'
 # Stream order per connection and direction (the two directions interleave differently in the
@@ -48,15 +37,10 @@ fields() {  # capture, filter, fields..., then -- and tshark options
 }
 
 for transport in ws wss; do
-    out=$client/$transport
-    mkdir -p "$out"
-    tls_args=() port=80
-    [ "$transport" = wss ] && tls_args=(--tls-keylog="$out/tls.keys") && port=443
-    if ! (cd "$client" && WA_NOISE_KEYLOG="$out/noise.keys" timeout 120 \
-            node "${tls_args[@]}" --import "$top/tools/baileys-keylog.mjs" session.mjs "$transport" "$out" \
-            >"$out/session.log" 2>&1); then
-        echo "FAIL $transport: the baileys session did not complete"; tail -20 "$out/session.log"
-        fails=$((fails + 1)); continue
+    out=$client/$transport port=80
+    [ "$transport" = wss ] && port=443
+    if ! "$here/record-session.sh" "$client" "$transport"; then
+        echo "FAIL $transport: no baileys session recorded"; fails=$((fails + 1)); continue
     fi
     for f in capture.pcap noise.keys; do cp "$out/$f" "$client/$transport-$f"; done
     pcap=$(stage "$client/$transport-capture.pcap")
