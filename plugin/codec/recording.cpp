@@ -34,7 +34,7 @@ StringValue EventRecorder::keep(const StringValue &s)
 
 Value EventRecorder::keep(const Value &v)
 {
-    Value k;
+    Value k = v;  // the MD JIDs' numbers (device, integrator, agent) too
     k.str = keep(v.str);
     k.user = keep(v.user);
     k.server = keep(v.server);

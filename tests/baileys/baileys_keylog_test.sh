@@ -77,6 +77,9 @@ for transport in ws wss; do
              <(fields "$pcap" funxmpp.noise.client_static tcp.stream funxmpp.noise.client_static funxmpp.noise.client.passive \
                    funxmpp.noise.client.username funxmpp.noise.client.device funxmpp.noise.client.platform funxmpp.noise.client.connect_type -- "${with_keys[@]}" |
                awk -F '\t' '{ $1 = $1 + 1; print }' OFS='\t')
+    # The tree is built apart from funxmpp.xml: the message's device JID (AD_JID) must be there too.
+    check "$transport: the tree shows the device JID as the XML does" \
+        grep -qx '34600000002:3@s.whatsapp.net' <(fields "$pcap" 'funxmpp.tag == "message"' funxmpp.jid -- "${with_keys[@]}" | tr ',' '\n')
     frames=$(wc -l <"$out/expected.tsv")
     check "$transport: every transport frame's tag checked and valid ($frames frames)" \
         test "$(fields "$pcap" funxmpp.noise.tag_valid funxmpp.noise.tag_valid -- "${with_keys[@]}" | tr ',' '\n' | grep -c '^1$')" = "$frames"

@@ -394,6 +394,7 @@ async function runClient (creds) {
 // values, a double-byte token, UTF-8 text with markup characters, binary content of 8-, 20-
 // and (over 64 KiB, so the frame spans many TCP segments) 20-bit lengths.
 async function sendVariety (sock) {
+  await sleep(100)  // after baileys' own queries on opening: the message gets a packet of its own
   const pseudoRandom = (length, seed) => Buffer.from(Array.from({ length }, (_, i) => (i * 131 + seed * 17 + (i >> 8)) & 0xff))
   await sock.sendNode({
     tag: 'message',

@@ -80,6 +80,26 @@ TEST(StanzaText, OneDecodeFeedsXmlSummaryLoginAndARecording)
     EXPECT_GT(t.events.events, 4u);
 }
 
+TEST(StanzaText, RecordingsKeepTheNumbersOfTheSuccessorsJids)
+{
+    // AD_JID device and agent, FB_JID device, INTEROP_JID integrator: the tree is built from the
+    // recording, so what it shows must be what funxmpp.xml says (a device once went missing).
+    TestArena memory;
+    const Arena arena = memory.arena();
+    StanzaWants wants;
+    wants.record = &arena;
+    for (const char *stanza : {"f8031911f70005ff874915112345678f", "f8031911f70703fc0131", "f8031911f6fc013100cccc",
+                               "f8031911f5fc0131000200 07fc07696e7465726f70"}) {
+        auto b = test::hex(stanza);
+        StanzaText t = decode_stanza(test::dialect("6.3"), b.data(), b.size(), wants);
+        ASSERT_TRUE(t.result.ok()) << stanza;
+        std::string again;
+        XmlWriter writer(again);
+        replay(t.events, writer);
+        EXPECT_EQ(again, t.xml) << stanza;
+    }
+}
+
 TEST(StanzaText, LongRecordingsSpanBlocksAndMalformedStanzasHaveNoLoginFacts)
 {
     const Dialect &d = test::dialect("1.5");
