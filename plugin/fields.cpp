@@ -103,7 +103,7 @@ bool element_tree_wanted(proto_tree *tree)
         return false;
     const Fields &f = fields;
     for (int hf : {f.element, f.tag, f.children, f.attr, f.attr_key, f.attr_value, f.jid, f.jid_user, f.jid_server,
-                   f.text, f.data})
+                   f.jid_device, f.jid_agent, f.jid_integrator, f.text, f.data})
         if (proto_field_is_referenced(tree, hf))
             return true;
     for (int hf : hf_named)
@@ -147,6 +147,12 @@ void register_fields()
         {&f.jid, {"JID", "funxmpp.jid", FT_STRING, BASE_NONE, nullptr, 0x0, "user@server", HFILL}},
         {&f.jid_user, {"User", "funxmpp.jid.user", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
         {&f.jid_server, {"Server", "funxmpp.jid.server", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+        {&f.jid_device, {"Device", "funxmpp.jid.device", FT_UINT16, BASE_DEC, nullptr, 0x0,
+                         "Device number of an AD, FB or INTEROP JID (0: the primary device)", HFILL}},
+        {&f.jid_agent, {"Agent", "funxmpp.jid.agent", FT_UINT8, BASE_DEC, nullptr, 0x0,
+                        "AD JID domain byte that names no server (user.agent:device)", HFILL}},
+        {&f.jid_integrator, {"Integrator", "funxmpp.jid.integrator", FT_UINT16, BASE_DEC, nullptr, 0x0,
+                             "Integrator of an INTEROP JID", HFILL}},
         {&f.text, {"Text", "funxmpp.text", FT_STRING, BASE_NONE, nullptr, 0x0, "Element content that is text", HFILL}},
         {&f.data, {"Data", "funxmpp.data", FT_BYTES, BASE_NONE, nullptr, 0x0, "Element content that is binary", HFILL}},
         {&f.xml, {"XML", "funxmpp.xml", FT_STRING, BASE_NONE, nullptr, 0x0, "Canonical XML of the stanza", HFILL}},

@@ -23,6 +23,7 @@ struct Fields {
     int element = -1, tag = -1, children = -1;
     int attr = -1, attr_key = -1, attr_value = -1;
     int jid = -1, jid_user = -1, jid_server = -1;
+    int jid_device = -1, jid_agent = -1, jid_integrator = -1;  // the successor's JID numbers
     int text = -1, data = -1, xml = -1;
     int mac_valid = -1;
     int auth = -1, auth_phone = -1, auth_mechanism = -1, auth_nonce = -1, auth_nonce_source = -1, auth_key = -1,

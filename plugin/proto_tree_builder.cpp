@@ -117,6 +117,26 @@ proto_item *ProtoTreeBuilder::add_jid(proto_tree *tree, const Value &v, const ch
         part.str = *sides[i];
         add_encoded_string(parts, hfs[i], *sides[i], field_string(pinfo_->pool, part));
     }
+    // The MD forms' numbers, at their bytes: AD_JID = F7 domain device user; FB_JID = F6 user
+    // device(2) server; INTEROP_JID = F5 user device(2) integrator(2) server.
+    const int lead = base_ + static_cast<int>(v.str.offset);
+    const int after_user = base_ + static_cast<int>(v.user.offset + v.user.length);
+    switch (v.str.encoding) {
+    case Encoding::AdJid:
+        if (v.agent != 0)
+            proto_tree_add_uint(parts, fields.jid_agent, tvb_, lead + 1, 1, v.agent);
+        proto_tree_add_uint(parts, fields.jid_device, tvb_, lead + 2, 1, v.device);
+        break;
+    case Encoding::FbJid:
+        proto_tree_add_uint(parts, fields.jid_device, tvb_, after_user, 2, v.device);
+        break;
+    case Encoding::InteropJid:
+        proto_tree_add_uint(parts, fields.jid_device, tvb_, after_user, 2, v.device);
+        proto_tree_add_uint(parts, fields.jid_integrator, tvb_, after_user + 2, 2, v.integrator);
+        break;
+    default:
+        break;
+    }
     return jid;
 }
 
