@@ -24,6 +24,31 @@ const value_string kPqModes[] = {
     {6, "IKKEM_FS"}, {7, "XXKEM_2"}, {8, "IKKEM_2"}, {9, "XXKEM_EPH"}, {0, nullptr},
 };
 
+// ClientPayload's enumerations, named as in the ClientPayload protobuf schema the open-source
+// clients publish (WAProto.proto: UserAgent.Platform, ConnectType, ConnectReason).
+const val64_string kClientPlatforms[] = {
+    {0, "ANDROID"},         {1, "IOS"},            {2, "WINDOWS_PHONE"},   {3, "BLACKBERRY"},
+    {4, "BLACKBERRYX"},     {5, "S40"},            {6, "S60"},             {7, "PYTHON_CLIENT"},
+    {8, "TIZEN"},           {9, "ENTERPRISE"},     {10, "SMB_ANDROID"},    {11, "KAIOS"},
+    {12, "SMB_IOS"},        {13, "WINDOWS"},       {14, "WEB"},            {15, "PORTAL"},
+    {16, "GREEN_ANDROID"},  {17, "GREEN_IPHONE"},  {18, "BLUE_ANDROID"},   {19, "BLUE_IPHONE"},
+    {20, "FBLITE_ANDROID"}, {21, "MLITE_ANDROID"}, {22, "IGLITE_ANDROID"}, {23, "PAGE"},
+    {24, "MACOS"},          {25, "OCULUS_MSG"},    {26, "OCULUS_CALL"},    {27, "MILAN"},
+    {28, "CAPI"},           {29, "WEAROS"},        {30, "ARDEVICE"},       {31, "VRDEVICE"},
+    {32, "BLUE_WEB"},       {33, "IPAD"},          {34, "TEST"},           {35, "SMART_GLASSES"},
+    {36, "BLUE_VR"},        {37, "AR_WRIST"},      {0, nullptr},
+};
+const val64_string kConnectTypes[] = {
+    {0, "CELLULAR_UNKNOWN"}, {1, "WIFI_UNKNOWN"},    {100, "CELLULAR_EDGE"},   {101, "CELLULAR_IDEN"},
+    {102, "CELLULAR_UMTS"},  {103, "CELLULAR_EVDO"}, {104, "CELLULAR_GPRS"},   {105, "CELLULAR_HSDPA"},
+    {106, "CELLULAR_HSUPA"}, {107, "CELLULAR_HSPA"}, {108, "CELLULAR_CDMA"},   {109, "CELLULAR_1XRTT"},
+    {110, "CELLULAR_EHRPD"}, {111, "CELLULAR_LTE"},  {112, "CELLULAR_HSPAP"},  {0, nullptr},
+};
+const val64_string kConnectReasons[] = {
+    {0, "PUSH"},           {1, "USER_ACTIVATED"}, {2, "SCHEDULED"}, {3, "ERROR_RECONNECT"},
+    {4, "NETWORK_SWITCH"}, {5, "PING_RECONNECT"}, {6, "UNKNOWN"},   {0, nullptr},
+};
+
 // The handshake messages' fields, from the codec's table (names and abbreviations live as long
 // as Wireshark: it keeps the pointers).
 void register_noise_message_fields()
@@ -223,14 +248,14 @@ void register_fields()
                                      nullptr, HFILL}},
         {&f.noise_client_passive, {"Passive", "funxmpp.noise.client.passive", FT_BOOLEAN, BASE_NONE, nullptr, 0x0, nullptr,
                                    HFILL}},
-        {&f.noise_client_platform, {"User agent platform", "funxmpp.noise.client.platform", FT_UINT64, BASE_DEC, nullptr,
-                                    0x0, nullptr, HFILL}},
+        {&f.noise_client_platform, {"User agent platform", "funxmpp.noise.client.platform", FT_UINT64,
+                                    BASE_DEC | BASE_VAL64_STRING, VALS64(kClientPlatforms), 0x0, nullptr, HFILL}},
         {&f.noise_client_app_version, {"App version", "funxmpp.noise.client.app_version", FT_STRING, BASE_NONE, nullptr,
                                        0x0, nullptr, HFILL}},
-        {&f.noise_client_connect_type, {"Connect type", "funxmpp.noise.client.connect_type", FT_UINT64, BASE_DEC, nullptr,
-                                        0x0, nullptr, HFILL}},
-        {&f.noise_client_connect_reason, {"Connect reason", "funxmpp.noise.client.connect_reason", FT_UINT64, BASE_DEC,
-                                          nullptr, 0x0, nullptr, HFILL}},
+        {&f.noise_client_connect_type, {"Connect type", "funxmpp.noise.client.connect_type", FT_UINT64,
+                                        BASE_DEC | BASE_VAL64_STRING, VALS64(kConnectTypes), 0x0, nullptr, HFILL}},
+        {&f.noise_client_connect_reason, {"Connect reason", "funxmpp.noise.client.connect_reason", FT_UINT64,
+                                          BASE_DEC | BASE_VAL64_STRING, VALS64(kConnectReasons), 0x0, nullptr, HFILL}},
         {&f.noise_client_device, {"Device", "funxmpp.noise.client.device", FT_UINT64, BASE_DEC, nullptr, 0x0, nullptr,
                                   HFILL}},
         {&f.noise_undecoded, {"Undecoded", "funxmpp.noise.undecoded", FT_BYTES, BASE_NONE, nullptr, 0x0,

@@ -61,22 +61,44 @@ KeyLineParse parse_key_line(std::string_view line, KeyLine &out)
     return KeyLineParse::Secret;
 }
 
+namespace {
+
+// Parses the lines of `text` numbered from `number` + 1, into `secrets` (with their numbers when
+// `numbers` is given) and `malformed`. A last line without its end of line is taken only when
+// it is a whole secret: a key log still being written waits for the rest of the line. Returns
+// the bytes used; `number` ends as the number of the last line used.
+std::size_t parse_lines(std::string_view text, std::size_t &number, std::vector<KeyLine> &secrets,
+                        std::vector<std::size_t> *numbers, std::vector<std::size_t> &malformed)
+{
+    std::size_t used = 0;
+    while (used < text.size()) {
+        const std::size_t end = text.find('\n', used);
+        const bool unterminated = end == std::string_view::npos;
+        const std::string_view line = text.substr(used, unterminated ? std::string_view::npos : end - used);
+        KeyLine k;
+        const KeyLineParse parse = parse_key_line(line, k);
+        if (unterminated && parse != KeyLineParse::Secret)
+            break;
+        ++number;
+        if (parse == KeyLineParse::Secret) {
+            secrets.push_back(k);
+            if (numbers != nullptr)
+                numbers->push_back(number);
+        } else if (parse == KeyLineParse::Malformed) {
+            malformed.push_back(number);
+        }
+        used = unterminated ? text.size() : end + 1;
+    }
+    return used;
+}
+
+}  // namespace
+
 KeyLog parse_key_log(std::string_view text)
 {
     KeyLog log;
     std::size_t number = 0;
-    while (!text.empty()) {
-        const std::size_t end = text.find('\n');
-        const std::string_view line = text.substr(0, end);
-        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-        ++number;
-        KeyLine k;
-        switch (parse_key_line(line, k)) {
-        case KeyLineParse::Secret: log.lines.push_back(k); break;
-        case KeyLineParse::Malformed: log.malformed.push_back(number); break;
-        case KeyLineParse::Ignored: break;
-        }
-    }
+    parse_lines(text, number, log.lines, nullptr, log.malformed);
     return log;
 }
 
@@ -91,6 +113,11 @@ std::vector<std::size_t> KeyLogFile::refresh(const std::string &path)
     std::FILE *f = std::fopen(path.c_str(), "rb");
     if (f == nullptr)
         return malformed;
+    // A file now shorter than what was read is a new log under the same name: start over.
+    if (std::fseek(f, 0, SEEK_END) == 0 && std::ftell(f) < offset_) {
+        *this = KeyLogFile{};
+        path_ = path;
+    }
     std::string fresh;
     if (std::fseek(f, offset_, SEEK_SET) == 0) {
         char buffer[4096];
@@ -98,26 +125,20 @@ std::vector<std::size_t> KeyLogFile::refresh(const std::string &path)
             fresh.append(buffer, n);
     }
     std::fclose(f);
-    const std::size_t complete = fresh.rfind('\n');
-    if (complete == std::string::npos)
-        return malformed;
-    fresh.resize(complete + 1);
-    offset_ += static_cast<long>(fresh.size());
-    for (std::size_t at = 0; at < fresh.size();) {
-        const std::size_t end = fresh.find('\n', at);
-        const std::string_view line(fresh.data() + at, end - at);
-        at = end + 1;
-        ++lines_read_;
-        KeyLine k;
-        switch (parse_key_line(line, k)) {
-        case KeyLineParse::Secret:
-            lines_.push_back(k);
-            numbers_.push_back(lines_read_);
-            break;
-        case KeyLineParse::Malformed: malformed.push_back(lines_read_); break;
-        case KeyLineParse::Ignored: break;
-        }
+    std::string_view text(fresh);
+    // The end of a line taken before its end of line was written belongs to that line.
+    if (open_line_ && !text.empty()) {
+        if (text == "\r")
+            return malformed;
+        const std::size_t eol = text[0] == '\n' ? 1 : text.substr(0, 2) == "\r\n" ? 2 : 0;
+        text.remove_prefix(eol);
+        offset_ += static_cast<long>(eol);
+        open_line_ = false;
     }
+    const std::size_t used = parse_lines(text, lines_read_, lines_, &numbers_, malformed);
+    offset_ += static_cast<long>(used);
+    if (used > 0 && text[used - 1] != '\n')
+        open_line_ = true;
     return malformed;
 }
 

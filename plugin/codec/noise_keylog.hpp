@@ -42,8 +42,9 @@ struct KeyLog {
 KeyLog parse_key_log(std::string_view text);
 
 // A key log file read as it grows, as Wireshark reads the TLS key log: each refresh() reads the
-// complete lines added since the last one (a line still being written waits for its end), and a
-// new path starts over. Malformed lines are returned once, when read.
+// lines added since the last one (a line still being written waits for its end; a last line
+// without one is taken when it is a whole secret), and a new path, or the file rewritten shorter,
+// starts over. Malformed lines are returned once, when read.
 class KeyLogFile {
 public:
     // Returns the numbers of the malformed lines just read.
@@ -55,6 +56,7 @@ private:
     std::string path_;
     long offset_ = 0;
     std::size_t lines_read_ = 0;
+    bool open_line_ = false;  // the last line taken had no end of line yet
     std::vector<KeyLine> lines_;
     std::vector<std::size_t> numbers_;
 };

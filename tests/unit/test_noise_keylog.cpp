@@ -86,4 +86,35 @@ TEST(NoiseKeyLog, FileReadAsItGrows)
     std::remove(path);
 }
 
+// An editor or a script that writes the last line without an end of line: the secret is taken
+// (a cut line is never a whole secret), and the end of line written later is not a new line.
+TEST(NoiseKeyLog, LastLineWithoutEndOfLine)
+{
+    char path[] = "/tmp/funxmpp-keylog-XXXXXX";
+    const int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    auto append = [&](const std::string &text) { std::ofstream(path, std::ios::app) << text; };
+    KeyLogFile log;
+    append("# keys\nWA_NOISE_TRANSPORT " + kA + " " + kB + " " + kC.substr(0, 10));
+    EXPECT_TRUE(log.refresh(path).empty());
+    EXPECT_TRUE(log.lines().empty());
+    append(kC.substr(10));
+    EXPECT_TRUE(log.refresh(path).empty());
+    ASSERT_EQ(log.lines().size(), 1u);
+    EXPECT_EQ(log.line_number(0), 2u);
+    append("\r\nbad\nWA_NOISE_CLIENT " + kA + " " + kB + " " + kC);
+    EXPECT_EQ(log.refresh(path), std::vector<std::size_t>{3});
+    ASSERT_EQ(log.lines().size(), 2u);
+    EXPECT_EQ(log.line_number(1), 4u);
+    EXPECT_EQ(parse_key_log("WA_NOISE_TRANSPORT - " + kB + " " + kC).lines.size(), 1u);
+    // The same name rewritten with a shorter log is read from its start.
+    std::ofstream(path, std::ios::trunc) << "WA_NOISE_TRANSPORT - " << kB << " " << kC << "\n";
+    EXPECT_TRUE(log.refresh(path).empty());
+    ASSERT_EQ(log.lines().size(), 1u);
+    EXPECT_EQ(log.lines()[0].kind, KeyLineKind::TransportAnyone);
+    EXPECT_EQ(log.line_number(0), 1u);
+    std::remove(path);
+}
+
 }  // namespace
