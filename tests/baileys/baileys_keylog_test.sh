@@ -3,8 +3,10 @@
 # Getting keys as users would (issue 14): the `baileys` npm package (pinned in package.json and
 # package-lock.json, installed into a temporary folder) runs with tools/baileys-keylog.mjs
 # preloaded against a local stand-in server (session.mjs, run by record-session.sh), over
-# WebSocket and over TLS WebSocket, two connections each. The dissector must decrypt both sessions from the key log
-# that hook wrote, stanza for stanza as baileys' own decoder reads them, in one pass and two.
+# WebSocket and over TLS WebSocket, two connections each; the WebSocket session's Noise bytes are
+# also replayed straight over TCP (port 5222), as clients that speak the protocol over TCP send
+# them. The dissector must decrypt every session from the key log that hook wrote, stanza for
+# stanza as baileys' own decoder reads them, in one pass and two.
 # usage: baileys_keylog_test.sh PLUGIN_DIR
 set -u
 PLUGIN_DIR=$1
@@ -36,13 +38,28 @@ fields() {  # capture, filter, fields..., then -- and tshark options
     run_tshark -r "$pcap" "$@" -Y "$filter" -T fields "${args[@]}" | sed -E 's/\bTrue\b/1/g; s/\bFalse\b/0/g'
 }
 
-for transport in ws wss; do
-    out=$client/$transport port=80
-    [ "$transport" = wss ] && port=443
-    if ! "$here/record-session.sh" "$client" "$transport"; then
-        echo "FAIL $transport: no baileys session recorded"; fails=$((fails + 1)); continue
+recorded=()
+for session in ws wss; do
+    if "$here/record-session.sh" "$client" "$session"; then
+        recorded+=("$session")
+    else
+        echo "FAIL $session: no baileys session recorded"; fails=$((fails + 1))
     fi
-    for f in capture.pcap noise.keys; do cp "$out/$f" "$client/$transport-$f"; done
+done
+# Each capture: its name, the session that made it, its file there, the server's port.
+captures=()
+for session in "${recorded[@]}"; do
+    case $session in
+        ws) captures+=("ws ws capture.pcap 80" "tcp ws noise-tcp.pcap 5222") ;;
+        wss) captures+=("wss wss capture.pcap 443") ;;
+    esac
+done
+
+for capture in "${captures[@]}"; do
+    read -r transport session file port <<<"$capture"
+    out=$client/$session
+    cp "$out/$file" "$client/$transport-capture.pcap"
+    cp "$out/noise.keys" "$client/$transport-noise.keys"
     pcap=$(stage "$client/$transport-capture.pcap")
     keys=$(stage "$client/$transport-noise.keys")
     with_keys=(-o "funxmpp.noise_keylog:$keys")
@@ -52,19 +69,21 @@ for transport in ws wss; do
         with_keys+=(-o "tls.keylog_file:$tls")
     fi
 
-    check "$transport: the hook wrote one WA_NOISE_CLIENT line per connection" \
-        test "$(grep -cE '^WA_NOISE_CLIENT( [0-9a-f]{64}){3}$' "$out/noise.keys")" = 2
-    check "$transport: each line is that connection's client ephemeral key" \
-        same <(cut -f2 "$out/handshake.tsv") <(cut -d' ' -f2 "$out/noise.keys")
-    check "$transport: the key log file is readable by its owner only" \
-        test "$(stat -c %a "$out/noise.keys")" = 600
+    if [ "$transport" = "$session" ]; then  # the key log, once per session
+        check "$transport: the hook wrote one WA_NOISE_CLIENT line per connection" \
+            test "$(grep -cE '^WA_NOISE_CLIENT( [0-9a-f]{64}){3}$' "$out/noise.keys")" = 2
+        check "$transport: each line is that connection's client ephemeral key" \
+            same <(cut -f2 "$out/handshake.tsv") <(cut -d' ' -f2 "$out/noise.keys")
+        check "$transport: the key log file is readable by its owner only" \
+            test "$(stat -c %a "$out/noise.keys")" = 600
+    fi
 
     by_direction <"$out/expected.tsv" >"$out/expected"
-    stanzas "$pcap" "$port" "${with_keys[@]}" >"$out/got" 2>"$out/stderr"
-    check "$transport: every stanza decrypted, as baileys decodes it" same "$out/expected" "$out/got"
-    stanzas "$pcap" "$port" "${with_keys[@]}" -2 >"$out/got.2" 2>/dev/null
-    check "$transport: two passes, the same stanzas" same "$out/expected" "$out/got.2"
-    check "$transport: tshark printed no warning" test ! -s "$out/stderr"
+    stanzas "$pcap" "$port" "${with_keys[@]}" >"$out/$transport.got" 2>"$out/$transport.stderr"
+    check "$transport: every stanza decrypted, as baileys decodes it" same "$out/expected" "$out/$transport.got"
+    stanzas "$pcap" "$port" "${with_keys[@]}" -2 >"$out/$transport.got.2" 2>/dev/null
+    check "$transport: two passes, the same stanzas" same "$out/expected" "$out/$transport.got.2"
+    check "$transport: tshark printed no warning" test ! -s "$out/$transport.stderr"
 
     check "$transport: the server's static key decrypted, the leaf certificate's key equals it" \
         same <(cut -f1,3 "$out/handshake.tsv" | sed 's/$/\t1/') \

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Records a session of the pinned baileys client (session.mjs) with tools/baileys-keylog.mjs
 # preloaded: installs the package into CLIENT_DIR (npm ci, once), runs the session over
-# TRANSPORT (ws or wss) and leaves in CLIENT_DIR/TRANSPORT capture.pcap, noise.keys (the hook's
-# key log), tls.keys (wss: Node's TLS key log), expected.tsv, handshake.tsv and session.log.
+# TRANSPORT (ws or wss) and leaves in CLIENT_DIR/TRANSPORT capture.pcap, noise-tcp.pcap (the
+# same Noise bytes straight over TCP), noise.keys (the hook's key log), tls.keys (wss: Node's TLS
+# key log), expected.tsv, handshake.tsv and session.log.
 # usage: record-session.sh CLIENT_DIR ws|wss
 set -euo pipefail
 client=$1 transport=$2

@@ -10,6 +10,9 @@
 // Two connections: a registration (fresh credentials: the server asks to pair a device) and a
 // login (credentials of a paired device: the server says success). Writes to OUT:
 //   capture.pcap       the relayed TCP streams (server port 80 for ws, 443 for wss)
+//   noise-tcp.pcap     the same connections' Noise bytes as the WebSocket messages carried
+//                      them, straight over TCP (server port 5222), as clients of the successor
+//                      protocol that speak it over TCP send them: the frames are the same
 //   expected.tsv       per transport frame, in stream order: connection, direction (c2s/s2c)
 //                      and the node's canonical XML (DESIGN 2.2/2.7), from baileys' own decoder
 //   handshake.tsv      per connection: client ephemeral, server static, client static (hex) and
@@ -138,7 +141,13 @@ const decoding = []   // the server's own frames being decoded for expected
 const handshakes = [] // [connection, client ephemeral, server static, client static, payload fields]
 
 // One connection: handshake, then `script(send, received)` plays the server's part.
+// Each connection's WebSocket message payloads in order, for noise-tcp.pcap.
+const noiseStreams = []
 function serveConnection (ws, connection, script) {
+  const noiseStream = { events: [], start: process.hrtime.bigint() }
+  noiseStreams.push(noiseStream)
+  const note = (fromClient, bytes) => noiseStream.events.push({ time: process.hrtime.bigint(), fromClient, bytes: Buffer.from(bytes) })
+  const send = (bytes) => { note(false, bytes); ws.send(bytes) }
   let pending = Buffer.alloc(0)
   let prologue = null
   let noise = null
@@ -148,7 +157,7 @@ function serveConnection (ws, connection, script) {
     const binary = encodeBinaryNode(node)  // starts with the flags byte 0
     const plaintext = compressed ? Buffer.concat([Buffer.from([2]), deflateSync(binary.subarray(1))]) : binary
     const { key } = noise.send
-    ws.send(frame(aesEncryptGCM(plaintext, key, ServerNoise.iv(noise.send.counter++), Buffer.alloc(0))))
+    send(frame(aesEncryptGCM(plaintext, key, ServerNoise.iv(noise.send.counter++), Buffer.alloc(0))))
     const row = [connection, 's2c', null]  // its place in stream order, filled in when decoded
     expected.push(row)
     decoding.push(decodeBinaryNode(plaintext).then((decoded) => { row[2] = canonicalXml(decoded) }))
@@ -182,7 +191,7 @@ function serveConnection (ws, connection, script) {
       const payloadSealed = noise.encrypt(certChain)
       noise.ephemeral = ephemeral
       noise.clientEphemeral = hello.ephemeral
-      ws.send(frame(proto.HandshakeMessage.encode({
+      send(frame(proto.HandshakeMessage.encode({
         serverHello: { ephemeral: ephemeral.public, static: staticSealed, payload: payloadSealed }
       }).finish()))
     } else if (!noise.receive) {
@@ -208,6 +217,7 @@ function serveConnection (ws, connection, script) {
   }
   let queue = Promise.resolve()
   ws.on('message', (data) => {
+    note(true, data)
     pending = Buffer.concat([pending, data])
     if (!prologue) {
       if (pending.length < 4) return
@@ -289,7 +299,7 @@ function checksum (buffer) {
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16)
   return ~sum & 0xffff
 }
-function writePcap (file, serverPort) {
+function writePcap (file, serverPort, streams) {
   const records = []
   const clientIp = Buffer.from([192, 0, 2, 10])
   const serverIp = Buffer.from([203, 0, 113, 5])
@@ -433,7 +443,8 @@ if (handshakes.length !== 2) {
   console.error(`session.mjs: ${handshakes.length} handshakes completed, 2 expected`)
   process.exitCode = 1
 }
-writePcap(`${out}/capture.pcap`, tls ? 443 : 80)
+writePcap(`${out}/capture.pcap`, tls ? 443 : 80, streams)
+writePcap(`${out}/noise-tcp.pcap`, 5222, noiseStreams)
 writeFileSync(`${out}/expected.tsv`, expected.map((row) => row.join('\t') + '\n').join(''))
 writeFileSync(`${out}/handshake.tsv`, handshakes.map((row) => row.join('\t') + '\n').join(''))
 setTimeout(() => process.exit(), 100).unref()
