@@ -467,21 +467,12 @@ void Session::line(int number, const std::string &text)
         if (side != "c" && side != "s")
             fail(number, "send c|s");
         send(number, side == "c" ? 0 : 1, sizes, drop);
-    } else if (cmd == "resend") {
-        if (!conn_ || (rest != "c" && rest != "s") || !conn_->resend(time_, rest == "c" ? 0 : 1))
-            fail(number, "resend c|s, after that side sent a segment");
-        time_ += kSegmentGap;
-    } else if (cmd == "wait") {
-        time_ += std::stod(rest);
-    } else if (cmd == "close") {
-        if (!conn_)
-            fail(number, "close before connect");
-        conn_->close(time_);
-        conn_.reset();
-        for (int side = 0; side < 2; ++side) {
-            cipher_[side].reset();
-            encrypting_[side] = lost_[side] = stopped_[side] = false;
-        }
+    } else if (connection_command(number, *l, conn_, time_)) {
+        if (cmd == "close")  // the next connection logs in afresh
+            for (int side = 0; side < 2; ++side) {
+                cipher_[side].reset();
+                encrypting_[side] = lost_[side] = stopped_[side] = false;
+            }
     } else {
         fail(number, "unknown command " + cmd);
     }

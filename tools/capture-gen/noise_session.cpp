@@ -626,18 +626,7 @@ void NoiseSession::line(int number, const std::string &text)
         if ((who != "c" && who != "s") || (!foreign.empty() && !websocket_))
             fail(number, "send c|s [SIZES] [with-foreign HEX] (WebSocket only)");
         send(number, who == "c" ? 0 : 1, sizes, foreign, drop);
-    } else if (cmd == "resend") {
-        if (!conn_ || (rest != "c" && rest != "s") || !conn_->resend(time_, rest == "c" ? 0 : 1))
-            fail(number, "resend c|s, after that side sent a segment");
-        time_ += kSegmentGap;
-    } else if (cmd == "wait") {
-        time_ += std::stod(rest);
-    } else if (cmd == "close") {
-        if (!conn_)
-            fail(number, "close before connect");
-        conn_->close(time_);
-        conn_.reset();
-    } else {
+    } else if (!connection_command(number, *l, conn_, time_)) {
         fail(number, "unknown command " + cmd);
     }
 }

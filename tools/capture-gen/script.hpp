@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What the generator's two script languages (FunXMPP and successor sessions) share: the
-// shape of a line, errors, and how a "send" line cuts the queued bytes into pieces.
+// shape of a line, errors, the connection's timing commands, and how a "send" line cuts the
+// queued bytes into pieces.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "pcap_writer.hpp"
 
 namespace funxmpp::capture {
 
@@ -38,6 +42,30 @@ inline std::optional<ScriptLine> split_line(const std::string &text)
     std::getline(in, l.rest);
     l.rest.erase(0, l.rest.find_first_not_of(' '));
     return l;
+}
+
+// The commands of both languages that act on the connection alone:
+//   resend c|s   the side's last segment again (a TCP retransmission)
+//   wait SECONDS
+//   close        FIN both ways; `conn` is released
+// Returns whether `cmd` was one of them.
+inline bool connection_command(int line, const ScriptLine &l, std::unique_ptr<TcpConnection> &conn, double &time)
+{
+    if (l.cmd == "resend") {
+        if (!conn || (l.rest != "c" && l.rest != "s") || !conn->resend(time, l.rest == "c" ? 0 : 1))
+            fail(line, "resend c|s, after that side sent a segment");
+        time += kSegmentGap;
+    } else if (l.cmd == "wait") {
+        time += std::stod(l.rest);
+    } else if (l.cmd == "close") {
+        if (!conn)
+            fail(line, "close before connect");
+        conn->close(time);
+        conn.reset();
+    } else {
+        return false;
+    }
+    return true;
 }
 
 // A piece of what a "send" line sends (a TCP segment, or a WebSocket message), and the queued
