@@ -61,6 +61,7 @@ struct NoiseUnitRecord {
     const guint8 *plaintext;  // flags byte and node (file scope)
     guint32 plaintext_length;
     const char *key_source;   // which key log line
+    const char *no_key_why;   // not tried: why there is no key (a literal)
 };
 
 struct NoiseDirection {
@@ -87,6 +88,7 @@ struct NoiseCrypto {
     const guint8 *server_ephemeral, *server_static, *server_payload, *client_static, *client_payload;
     guint32 server_ephemeral_length, server_static_length, server_payload_length, client_static_length,
         client_payload_length;
+    bool client_line_found;      // a WA_NOISE_CLIENT line names the connection
     bool named_lines_looked_up;  // WA_NOISE_TRANSPORT <ephemeral> was looked for
     bool anonymous_tried[2];     // the "-" lines were tried on this direction's first frame
     bool keys_known;

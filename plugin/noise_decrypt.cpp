@@ -61,6 +61,7 @@ const NoiseOpenedHandshake *open_handshake(NoiseConnection *nc, bool whole)
     const NoiseKeyLookup line = noise_key_for(noise::KeyLineKind::Client, key_of(c.client_ephemeral));
     if (!line.found)
         return nullptr;
+    c.client_line_found = true;
     auto *o = wmem_new0(wmem_file_scope(), NoiseOpenedHandshake);
     o->line_number = line.line_number;
     bool keys = false;
@@ -139,6 +140,20 @@ void find_transport_keys(NoiseConnection *nc, int dir, std::uint32_t counter, st
     }
 }
 
+// Why a transport frame has no key, as the analyst would want to be told.
+const char *no_key_reason(const NoiseCrypto &c)
+{
+    if (const char *problem = noise_keylog_problem())
+        return problem;
+    if (c.client_line_found)
+        return "the key log's WA_NOISE_CLIENT line did not open the handshake";
+    if (!c.have_ephemeral)
+        return "the connection's ClientHello is not in the capture, and no WA_NOISE_TRANSPORT - line opens its "
+               "first frames";
+    return "no key log line names the connection's ephemeral key, and no WA_NOISE_TRANSPORT - line opens its first "
+           "frames";
+}
+
 }  // namespace
 
 void learn_noise_secrets(NoiseConnection *nc, int dir, NoiseUnitRecord &rec, const guint8 *payload, guint32 length)
@@ -169,8 +184,10 @@ void learn_noise_secrets(NoiseConnection *nc, int dir, NoiseUnitRecord &rec, con
     }
     const std::string_view sealed(reinterpret_cast<const char *>(payload), length);
     find_transport_keys(nc, dir, rec.frame.counter, sealed);
-    if (!c.keys_known)
+    if (!c.keys_known) {
+        rec.no_key_why = no_key_reason(c);
         return;
+    }
     rec.decrypt_tried = true;
     rec.key_source = c.key_source;
     cpp_scope([&] {

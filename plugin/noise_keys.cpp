@@ -4,6 +4,7 @@
 #include <wsutil/wslog.h>
 
 #include <string>
+#include <vector>
 
 #include "cpp_scope.hpp"
 
@@ -17,10 +18,17 @@ const char *pref_keylog = nullptr;
 // lookups copy what they find).
 noise::KeyLogFile loaded;
 
+// The path last found unreadable, warned about once.
+std::string unreadable;
+
 void refresh()
 {
     const std::string path = pref_keylog != nullptr ? pref_keylog : "";
-    for (std::size_t line : loaded.refresh(path))
+    const std::vector<std::size_t> malformed = loaded.refresh(path);
+    if (!path.empty() && !loaded.readable() && path != unreadable)
+        ws_warning("funxmpp.noise_keylog %s: cannot be read", path.c_str());
+    unreadable = !path.empty() && !loaded.readable() ? path : "";
+    for (std::size_t line : malformed)
         ws_warning("funxmpp.noise_keylog %s, line %zu: not a WA_NOISE_CLIENT or WA_NOISE_TRANSPORT line", path.c_str(),
                    line);
 }
@@ -69,6 +77,13 @@ NoiseKeyLookup noise_anonymous_key(std::size_t i)
             }
     });
     return r;
+}
+
+const char *noise_keylog_problem()
+{
+    if (pref_keylog == nullptr || pref_keylog[0] == '\0')
+        return "no key log (preference funxmpp.noise_keylog)";
+    return loaded.readable() ? nullptr : "the key log file cannot be read";
 }
 
 }  // namespace funxmpp::ws

@@ -26,5 +26,7 @@ struct NoiseKeyLookup {
 NoiseKeyLookup noise_key_for(noise::KeyLineKind kind, const noise::Key32 &ephemeral_public);
 // The i-th "-" line (transport keys of no named connection), in file order.
 NoiseKeyLookup noise_anonymous_key(std::size_t i);
+// Why no connection can have keys (no key log set, or its file cannot be read), else nullptr.
+const char *noise_keylog_problem();
 
 }  // namespace funxmpp::ws

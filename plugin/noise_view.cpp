@@ -385,7 +385,11 @@ void show_transport(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tr
     if (!rec.decrypt_tried) {
         proto_item_append_text(top, ", encrypted frame #%u", rec.frame.counter);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "encrypted frame #%u (%u bytes)", rec.frame.counter, length);
-        expert_add_info(pinfo, pi, &fields.ei_noise_encrypted);
+        if (rec.no_key_why != nullptr)
+            expert_add_info_format(pinfo, pi, &fields.ei_noise_encrypted, "Encrypted transport frame, no key: %s",
+                                   rec.no_key_why);
+        else
+            expert_add_info(pinfo, pi, &fields.ei_noise_encrypted);
         tap_successor_frame(pinfo, st, dir, TapFrame::Encrypted, length);
         return;
     }

@@ -111,12 +111,14 @@ std::vector<std::size_t> KeyLogFile::refresh(const std::string &path)
     if (path.empty())
         return malformed;
     std::FILE *f = std::fopen(path.c_str(), "rb");
+    readable_ = f != nullptr;
     if (f == nullptr)
         return malformed;
     // A file now shorter than what was read is a new log under the same name: start over.
     if (std::fseek(f, 0, SEEK_END) == 0 && std::ftell(f) < offset_) {
         *this = KeyLogFile{};
         path_ = path;
+        readable_ = true;
     }
     std::string fresh;
     if (std::fseek(f, offset_, SEEK_SET) == 0) {

@@ -51,11 +51,13 @@ public:
     std::vector<std::size_t> refresh(const std::string &path);
     const std::vector<KeyLine> &lines() const { return lines_; }
     std::size_t line_number(std::size_t i) const { return numbers_[i]; }  // in the file, from 1
+    bool readable() const { return readable_; }  // the last refresh could open the file
 
 private:
     std::string path_;
     long offset_ = 0;
     std::size_t lines_read_ = 0;
+    bool readable_ = false;
     bool open_line_ = false;  // the last line taken had no end of line yet
     std::vector<KeyLine> lines_;
     std::vector<std::size_t> numbers_;

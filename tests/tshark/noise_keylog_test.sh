@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The Noise key log as users meet it: a line that is none of the three forms is reported once
 # (a log warning) and the others still decrypt, in one pass and in two; a key log that is not
-# there, or is not text, decrypts nothing and crashes nothing.
+# there, or is not text, decrypts nothing and crashes nothing; a frame without a key says why.
 # usage: noise_keylog_test.sh PLUGIN_DIR CAPTURES_DIR
 set -u
 PLUGIN_DIR=$1 dir=$2
@@ -30,6 +30,29 @@ check "two passes: the bad line reported once" test "$(grep -c 'noise_keylog' "$
 
 xml /nonexistent/keys.txt 2>"$WORK/stderr" >"$WORK/got"
 check "a key log that is not there: nothing decrypted" test ! -s "$WORK/got"
+check "a key log that is not there: said once" test "$(grep -c 'noise_keylog /nonexistent/keys.txt: cannot be read' "$WORK/stderr")" = 1
+
+# Frames without a key say why, in their expert item.
+why() {  # tshark options...: the distinct reasons given
+    run_tshark -r "$pcap" "$@" -Y funxmpp.noise.encrypted -T fields -E "aggregator=$sep" -e _ws.expert.message 2>/dev/null |
+        tr "$sep" '\n' |
+        sed -n 's/^Encrypted transport frame, no key: //p' | sort -u
+}
+check "no key log: every frame says so" \
+    test "$(why)" = "no key log (preference funxmpp.noise_keylog)"
+check "a key log that is not there: every frame says so" \
+    test "$(why -o funxmpp.noise_keylog:/nonexistent/keys.txt)" = "the key log file cannot be read"
+printf 'WA_NOISE_TRANSPORT - %064d %064d\n' 1 2 >"$made/other.txt"
+check "keys of other connections only: every frame says none names this one" \
+    test "$(why -o "funxmpp.noise_keylog:$(stage "$made/other.txt")")" = \
+         "no key log line names the connection's ephemeral key, and no WA_NOISE_TRANSPORT - line opens its first frames"
+# The right ephemeral keys with a wrong static private key: the handshake does not open.
+awk '{ $4 = sprintf("%064d", 7); print }' "$dir/$name.keylog" >"$made/wrong-static.txt"
+check "a WA_NOISE_CLIENT line that does not open the handshake: every frame says so" \
+    test "$(why -o "funxmpp.noise_keylog:$(stage "$made/wrong-static.txt")")" = \
+         "the key log's WA_NOISE_CLIENT line did not open the handshake"
+check "a WA_NOISE_CLIENT line that does not open the handshake: nothing decrypted" \
+    test -z "$(xml "$(stage "$made/wrong-static.txt")" 2>/dev/null)"
 head -c 3000 "$dir/$name.pcap" >"$made/junk.txt"
 junk=$(stage "$made/junk.txt")
 run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$junk" -V >/dev/null 2>&1
