@@ -90,7 +90,7 @@ struct NoiseCrypto {
         client_payload_length;
     bool client_line_found;      // a WA_NOISE_CLIENT line names the connection
     bool named_lines_looked_up;  // WA_NOISE_TRANSPORT <ephemeral> was looked for
-    bool anonymous_tried[2];     // the "-" lines were tried on this direction's first frame
+    guint8 anonymous_tries[2];   // frames of each direction the "-" lines were tried on
     bool keys_known;
     guint8 key[2][32];           // client-to-server, server-to-client
     const char *key_source;

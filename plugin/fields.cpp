@@ -310,6 +310,7 @@ void register_fields()
         {&f.ei_noise_tag_mismatch, {"funxmpp.noise.tag_mismatch", PI_DECRYPTION, PI_WARN, "AES-GCM tag mismatch", EXPFILL}},
         {&f.ei_noise_no_dictionary, {"funxmpp.noise.no_dictionary", PI_UNDECODED, PI_NOTE, "No node dictionary for this version", EXPFILL}},
         {&f.ei_noise_empty_plaintext, {"funxmpp.malformed.empty_plaintext", PI_MALFORMED, PI_ERROR, "Decrypted frame without a flags byte", EXPFILL}},
+        {&f.ei_noise_unknown_flags, {"funxmpp.noise.unknown_flags", PI_PROTOCOL, PI_WARN, "Flag bits other than 0x02 (zlib) set", EXPFILL}},
         {&f.ei_noise_not_opened, {"funxmpp.noise.not_opened", PI_DECRYPTION, PI_WARN, "The key log's WA_NOISE_CLIENT line does not open this handshake", EXPFILL}},
         {&f.ei_noise_cert_mismatch, {"funxmpp.noise.cert_mismatch", PI_SECURITY, PI_WARN, "The leaf certificate's key is not the server's static key", EXPFILL}},
         {&f.ei_noise_resynchronised, {"funxmpp.noise.resynchronised", PI_SEQUENCE, PI_NOTE, "Frames lost before this one: found again by its tag", EXPFILL}},

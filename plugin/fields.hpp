@@ -44,7 +44,7 @@ struct Fields {
                  ei_noise_not_handshake = EI_INIT, ei_noise_unknown_field = EI_INIT, ei_noise_extended = EI_INIT,
                  ei_noise_unknown_version = EI_INIT, ei_noise_lost = EI_INIT, ei_noise_encrypted = EI_INIT,
                  ei_noise_cut_short = EI_INIT, ei_noise_tag_mismatch = EI_INIT, ei_noise_no_dictionary = EI_INIT,
-                 ei_noise_empty_plaintext = EI_INIT, ei_noise_not_opened = EI_INIT, ei_noise_cert_mismatch = EI_INIT,
+                 ei_noise_empty_plaintext = EI_INIT, ei_noise_unknown_flags = EI_INIT, ei_noise_not_opened = EI_INIT, ei_noise_cert_mismatch = EI_INIT,
                  ei_noise_resynchronised = EI_INIT;
 
     int ett_funxmpp = -1, ett_prologue = -1, ett_frame = -1, ett_flags = -1, ett_element = -1, ett_attr = -1,

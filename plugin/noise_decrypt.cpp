@@ -103,8 +103,12 @@ const NoiseOpenedHandshake *open_handshake(NoiseConnection *nc, bool whole)
     return o;
 }
 
+// "-" lines are tried on this many frames of each direction: one opens the first frame, but
+// when that frame was lost or damaged the next ones still find the line.
+constexpr guint8 kAnonymousTries = 8;
+
 // The keys a transport frame of `dir` is tried with: a WA_NOISE_TRANSPORT line naming the
-// connection, else "-" lines, taken where one opens the direction's first frame.
+// connection, else "-" lines, taken where one opens a frame of the direction's first few.
 void find_transport_keys(NoiseConnection *nc, int dir, std::uint32_t counter, std::string_view sealed)
 {
     NoiseCrypto &c = nc->crypto;
@@ -121,15 +125,15 @@ void find_transport_keys(NoiseConnection *nc, int dir, std::uint32_t counter, st
             return;
         }
     }
-    if (counter != 0 || c.anonymous_tried[dir])
+    if (c.anonymous_tries[dir] >= kAnonymousTries)
         return;
-    c.anonymous_tried[dir] = true;
+    ++c.anonymous_tries[dir];
     for (std::size_t i = 0;; ++i) {
         const NoiseKeyLookup line = noise_anonymous_key(i);
         if (!line.found)
             return;
         bool opens = false;
-        cpp_scope([&] { opens = noise::gcm_open(dir == 0 ? line.line.first : line.line.second, 0, sealed).has_value(); });
+        cpp_scope([&] { opens = noise::gcm_open(dir == 0 ? line.line.first : line.line.second, counter, sealed).has_value(); });
         if (opens) {
             std::memcpy(c.key[0], line.line.first.data(), 32);
             std::memcpy(c.key[1], line.line.second.data(), 32);

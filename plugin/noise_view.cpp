@@ -349,7 +349,13 @@ void show_plaintext(tvbuff_t *plain, packet_info *pinfo, proto_tree *tree, Conve
         return;
     }
     guint32 flags = 0;
-    proto_tree_add_item_ret_uint(tree, fields.noise_flags, plain, 0, 1, ENC_NA, &flags);
+    proto_item *fi = proto_tree_add_item_ret_uint(tree, fields.noise_flags, plain, 0, 1, ENC_NA, &flags);
+    // Clients send 0x00 or 0x02; yowsup's WA 2.x coder named 0x01 "segmented", which no client
+    // implements: the node is decoded as if the other bits were clear.
+    if (flags & ~0x02u)
+        expert_add_info_format(pinfo, fi, &fields.ei_noise_unknown_flags,
+                               "Flag bits 0x%02x set besides 0x02 (zlib)%s: the node is decoded as if they were clear",
+                               flags & ~0x02u, flags & 0x01 ? " (0x01: \"segmented\" in yowsup's WA 2.x coder)" : "");
     const Dialect *d = st->noise->version_known ? dialect_for(st->noise->version) : nullptr;
     if (d == nullptr) {
         proto_tree_add_expert_format(tree, pinfo, &fields.ei_noise_no_dictionary, plain, 1, -1,

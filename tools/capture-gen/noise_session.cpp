@@ -124,6 +124,8 @@ private:
     // and for this connection whether its frames open, with which line.
     std::string analyst_ = "none";
     bool decrypting_ = false, wrong_keys_ = false, ik_ = false;
+    bool anonymous_taken_ = false;     // the connection's "-" line has opened a frame
+    int anonymous_tries_[2] = {0, 0};  // frames of each direction it was tried on
     std::string key_source_;
     std::optional<std::array<Key32, 2>> ik_keys_;  // transport keys of a hand-made IK connection
     int connection_ = -1;
@@ -193,7 +195,8 @@ const NoiseSession::XxHandshakeBytes &NoiseSession::handshake(int line)
 
 void NoiseSession::write_key_line(const std::string &ephemeral_public, const Key32 &c2s, const Key32 &s2c)
 {
-    decrypting_ = wrong_keys_ = false;
+    decrypting_ = wrong_keys_ = anonymous_taken_ = false;
+    anonymous_tries_[0] = anonymous_tries_[1] = 0;
     key_source_.clear();
     const std::string number = std::to_string(keylog_.size() + 1);
     if (analyst_ == "client" && !ik_ && keys_) {
@@ -253,9 +256,14 @@ void NoiseSession::queue_transport(int line, int side, const std::string &rest)
     const std::size_t length = u.bytes.size() - 3;
     u.info = "encrypted frame #" + std::to_string(counter_[side]) + " (" + std::to_string(length) + " bytes)";
     u.fields.push_back({"funxmpp.noise.counter", std::to_string(counter_[side])});
+    // A "-" line is taken by the first frame it opens among a direction's first 8 (frames are
+    // assumed sent in the order the script queues them); the frames before have no key.
+    const bool anonymous = analyst_ == "anonymous" && !key_source_.empty();
+    if (anonymous && !anonymous_taken_ && length >= noise::kTagLength && anonymous_tries_[side]++ < 8)
+        anonymous_taken_ = !u.plaintext_xml.empty();
     if (length < noise::kTagLength) {
         u.experts.push_back("funxmpp.malformed.short_frame");
-    } else if (!key_source_.empty()) {
+    } else if (!key_source_.empty() && (!anonymous || anonymous_taken_)) {
         // The analyst has a key line: the frame opens (its stanza shows), or its tag fails.
         const bool opens = decrypting_ && !u.plaintext_xml.empty();
         u.fields.push_back({"funxmpp.noise.tag_valid", opens ? "1" : "0"});
