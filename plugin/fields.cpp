@@ -288,6 +288,7 @@ void register_fields()
         {&f.ei_reserved_flag, {"funxmpp.frame.reserved_flag", PI_PROTOCOL, PI_WARN, "Reserved flag 0x2 set", EXPFILL}},
         {&f.ei_encrypted, {"funxmpp.encrypted", PI_UNDECODED, PI_NOTE, "Encrypted payload, not decrypted", EXPFILL}},
         {&f.ei_decompression, {"funxmpp.decompression_failed", PI_MALFORMED, PI_ERROR, "Compressed payload does not inflate", EXPFILL}},
+        {&f.ei_inflate_damaged, {"funxmpp.decompression_damaged", PI_MALFORMED, PI_WARN, "Compressed payload is not a whole zlib stream", EXPFILL}},
         {&f.ei_no_password, {"funxmpp.auth.no_password", PI_UNDECODED, PI_WARN, "No password for this phone: the session stays encrypted", EXPFILL}},
         {&f.ei_no_nonce, {"funxmpp.auth.no_nonce", PI_UNDECODED, PI_WARN, "Fast re-login with no known nonce", EXPFILL}},
         {&f.ei_wrong_password, {"funxmpp.auth.wrong_password", PI_DECRYPTION, PI_WARN, "The login blob does not decrypt with this password and nonce", EXPFILL}},

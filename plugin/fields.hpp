@@ -52,7 +52,7 @@ struct Fields {
 
     expert_field ei_decode[static_cast<int>(DecodeErrorKind::TrailingBytes) + 1]{};
     expert_field ei_zero_length = EI_INIT, ei_reserved_flag = EI_INIT, ei_encrypted = EI_INIT,
-                 ei_decompression = EI_INIT, ei_no_password = EI_INIT, ei_no_nonce = EI_INIT,
+                 ei_decompression = EI_INIT, ei_inflate_damaged = EI_INIT, ei_no_password = EI_INIT, ei_no_nonce = EI_INIT,
                  ei_wrong_password = EI_INIT, ei_mac_mismatch = EI_INIT, ei_stopped = EI_INIT,
                  ei_invalid_entry = EI_INIT, ei_crypto_refused = EI_INIT, ei_internal = EI_INIT;
 };

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "codec/inflate.hpp"
 #include "cpp_scope.hpp"
 #include "display/stanza_text.hpp"
 #include "fields.hpp"
@@ -288,7 +289,21 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
 tvbuff_t *inflate(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, proto_tree *tree,
                   const PacketContext &ctx, bool decrypted)
 {
+    // Measured first: Wireshark's inflate has no limit, and a small frame can claim gigabytes.
+    const InflateCheck check =
+        inflate_bounded(tvb_get_ptr(tvb, offset, length), static_cast<std::size_t>(length), kMaxInflated, nullptr);
+    if (check == InflateCheck::TooLarge) {
+        proto_tree_add_expert_format(tree, pinfo, &fields.ei_decompression, tvb, offset, length,
+                                     "Compressed payload inflates to more than %zu MiB: not decoded", kMaxInflated >> 20);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[Malformed: compressed frame inflates too far]");
+        tap_frame(pinfo, ctx, TapFrame::Malformed, static_cast<guint32>(length), decrypted);
+        return nullptr;
+    }
     tvbuff_t *inflated = funxmpp_tvb_child_uncompress_zlib(tvb, tvb, offset, length);
+    if (inflated != nullptr && check == InflateCheck::Damaged)
+        proto_tree_add_expert_format(tree, pinfo, &fields.ei_inflate_damaged, tvb, offset, length,
+                                     "Compressed payload is not a whole zlib stream (no zlib header, cut short, or "
+                                     "its Adler-32 checksum fails): decoded from what inflates");
     if (inflated == nullptr) {
         proto_tree_add_expert(tree, pinfo, &fields.ei_decompression, tvb, offset, length);
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[Malformed: compressed frame does not inflate]");

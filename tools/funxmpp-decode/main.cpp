@@ -10,10 +10,9 @@
 #include <string>
 #include <vector>
 
-#include <zlib.h>
-
 #include "codec/decoder.hpp"
 #include "codec/framing.hpp"
+#include "codec/inflate.hpp"
 #include "codec/text.hpp"
 #include "codec/version.hpp"
 #include "codec/xml.hpp"
@@ -130,29 +129,11 @@ std::vector<std::uint8_t> read_input(const Options &o)
 }
 
 constexpr std::uint8_t kMdCompressed = 0x02;  // SUCCESSOR 1.6
-constexpr std::size_t kMaxInflated = 16u << 20;
-
 // zlib (RFC 1950) inflate, bounded; nullopt when the bytes are not a whole zlib stream.
 std::optional<std::vector<std::uint8_t>> inflate(const std::uint8_t *data, std::size_t size)
 {
-    z_stream z{};
-    if (inflateInit(&z) != Z_OK)
-        return std::nullopt;
     std::vector<std::uint8_t> out;
-    z.next_in = const_cast<Bytef *>(data);
-    z.avail_in = static_cast<uInt>(size);
-    int rc = Z_OK;
-    std::uint8_t chunk[16384];
-    while (rc == Z_OK && out.size() <= kMaxInflated) {
-        z.next_out = chunk;
-        z.avail_out = sizeof chunk;
-        rc = ::inflate(&z, Z_NO_FLUSH);
-        out.insert(out.end(), chunk, chunk + (sizeof chunk - z.avail_out));
-        if (rc == Z_BUF_ERROR && z.avail_in == 0)
-            break;
-    }
-    inflateEnd(&z);
-    if (rc != Z_STREAM_END)
+    if (inflate_bounded(data, size, kMaxInflated, &out) != InflateCheck::Whole)
         return std::nullopt;
     return out;
 }
