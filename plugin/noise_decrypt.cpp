@@ -145,12 +145,15 @@ void find_transport_keys(NoiseConnection *nc, int dir, std::uint32_t counter, st
 }
 
 // Why a transport frame has no key, as the analyst would want to be told.
-const char *no_key_reason(const NoiseCrypto &c)
+const char *no_key_reason(const NoiseCrypto &c, noise::Pattern pattern)
 {
     if (const char *problem = noise_keylog_problem())
         return problem;
     if (c.client_line_found)
         return "the key log's WA_NOISE_CLIENT line did not open the handshake";
+    if ((pattern == noise::Pattern::IK || pattern == noise::Pattern::XXfallback) && c.have_ephemeral &&
+        noise_key_for(noise::KeyLineKind::Client, key_of(c.client_ephemeral)).found)
+        return "a WA_NOISE_CLIENT line runs the XX handshake only: this connection needs a WA_NOISE_TRANSPORT line";
     if (!c.have_ephemeral)
         return "the connection's ClientHello is not in the capture, and no WA_NOISE_TRANSPORT - line opens its "
                "first frames";
@@ -189,7 +192,7 @@ void learn_noise_secrets(NoiseConnection *nc, int dir, NoiseUnitRecord &rec, con
     const std::string_view sealed(reinterpret_cast<const char *>(payload), length);
     find_transport_keys(nc, dir, rec.frame.counter, sealed);
     if (!c.keys_known) {
-        rec.no_key_why = no_key_reason(c);
+        rec.no_key_why = no_key_reason(c, rec.frame.pattern);
         return;
     }
     rec.decrypt_tried = true;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "noise_keys.hpp"
 
+#include <epan/packet.h>
 #include <wsutil/wslog.h>
 
 #include <string>
@@ -38,10 +39,20 @@ NoiseKeyLookup found(std::size_t i)
     return NoiseKeyLookup{true, loaded.lines()[i], static_cast<guint32>(loaded.line_number(i))};
 }
 
+
+// When a capture file is closed (or reloaded), the key log is read again from its start: a
+// line corrected in place is seen then, as Wireshark does for the TLS key log.
+void forget_key_log()
+{
+    loaded = noise::KeyLogFile{};
+    unreadable.clear();
+}
+
 }  // namespace
 
 void register_noise_keylog(module_t *module)
 {
+    register_cleanup_routine(forget_key_log);
     prefs_register_filename_preference(module, "noise_keylog", "Noise key log file",
                                        "Secrets of successor (Noise) connections, one per line: WA_NOISE_CLIENT "
                                        "<client ephemeral public> <client ephemeral private> <client static private>, "

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The Noise key log of preference funxmpp.noise_keylog (DESIGN 2.6), read like Wireshark's
 // TLS key log: lines appended while capturing are picked up at the next lookup, a changed
-// path is read anew, and a line that is none of the three forms is reported once (a log
-// warning), never more.
+// path is read anew, the file is read again from its start when a capture file is closed,
+// and a line that is none of the three forms is reported once per reading (a log warning).
 #pragma once
 
 #include "ws_compat.h"

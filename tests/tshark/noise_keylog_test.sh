@@ -53,6 +53,11 @@ check "a WA_NOISE_CLIENT line that does not open the handshake: every frame says
          "the key log's WA_NOISE_CLIENT line did not open the handshake"
 check "a WA_NOISE_CLIENT line that does not open the handshake: nothing decrypted" \
     test -z "$(xml "$(stage "$made/wrong-static.txt")" 2>/dev/null)"
+# An IK connection (a mobile app's) named by a WA_NOISE_CLIENT line: that line cannot open it.
+awk '{ print "WA_NOISE_CLIENT", $2, $3, $4 }' "$dir/noise52-decrypt-ik.keylog" >"$made/ik-client.txt"
+check "an IK connection with a WA_NOISE_CLIENT line only: every frame says it needs WA_NOISE_TRANSPORT" \
+    test "$(pcap=$(stage "$dir/noise52-decrypt-ik.pcap") why -o "funxmpp.noise_keylog:$(stage "$made/ik-client.txt")")" = \
+         "a WA_NOISE_CLIENT line runs the XX handshake only: this connection needs a WA_NOISE_TRANSPORT line"
 head -c 3000 "$dir/$name.pcap" >"$made/junk.txt"
 junk=$(stage "$made/junk.txt")
 run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$junk" -V >/dev/null 2>&1
