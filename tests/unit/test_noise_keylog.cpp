@@ -59,13 +59,22 @@ TEST(NoiseKeyLog, WholeFile)
     EXPECT_EQ(log.malformed[0], 4u);
 }
 
-TEST(NoiseKeyLog, FileReadAsItGrows)
+// A key log file of its own for each test, removed after it.
+class NoiseKeyLogFile : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        const int fd = mkstemp(path);
+        ASSERT_GE(fd, 0);
+        close(fd);
+    }
+    void TearDown() override { std::remove(path); }
+    void append(const std::string &text) { std::ofstream(path, std::ios::app) << text; }
+    char path[32] = "/tmp/funxmpp-keylog-XXXXXX";
+};
+
+TEST_F(NoiseKeyLogFile, ReadAsItGrows)
 {
-    char path[] = "/tmp/funxmpp-keylog-XXXXXX";
-    const int fd = mkstemp(path);
-    ASSERT_GE(fd, 0);
-    close(fd);
-    auto append = [&](const std::string &text) { std::ofstream(path, std::ios::app) << text; };
     KeyLogFile log;
     append("WA_NOISE_CLIENT " + kA + " " + kB + " " + kC + "\n");
     EXPECT_TRUE(log.refresh(path).empty());
@@ -83,18 +92,12 @@ TEST(NoiseKeyLog, FileReadAsItGrows)
     // Another path starts over.
     EXPECT_TRUE(log.refresh("/nonexistent/keys").empty());
     EXPECT_TRUE(log.lines().empty());
-    std::remove(path);
 }
 
 // An editor or a script that writes the last line without an end of line: the secret is taken
 // (a cut line is never a whole secret), and the end of line written later is not a new line.
-TEST(NoiseKeyLog, LastLineWithoutEndOfLine)
+TEST_F(NoiseKeyLogFile, LastLineWithoutEndOfLine)
 {
-    char path[] = "/tmp/funxmpp-keylog-XXXXXX";
-    const int fd = mkstemp(path);
-    ASSERT_GE(fd, 0);
-    close(fd);
-    auto append = [&](const std::string &text) { std::ofstream(path, std::ios::app) << text; };
     KeyLogFile log;
     append("# keys\nWA_NOISE_TRANSPORT " + kA + " " + kB + " " + kC.substr(0, 10));
     EXPECT_TRUE(log.refresh(path).empty());
@@ -114,7 +117,6 @@ TEST(NoiseKeyLog, LastLineWithoutEndOfLine)
     ASSERT_EQ(log.lines().size(), 1u);
     EXPECT_EQ(log.lines()[0].kind, KeyLineKind::TransportAnyone);
     EXPECT_EQ(log.line_number(0), 1u);
-    std::remove(path);
 }
 
 }  // namespace
