@@ -63,6 +63,9 @@ struct TcpContext {
     bool columns_taken;
 };
 
+// The longest frame waited for after a gap before its tag can be tried (bytes).
+constexpr std::size_t kResyncLongestWait = 64 * 1024;
+
 // First pass: a position TCP hands over where no unit was expected. Before the expected one:
 // the rest of a unit cut short (TCP could not reassemble it); after it: bytes are missing.
 const NoiseUnitRecord *unexpected_position(const NoiseConnection *nc, NoiseDirection &d, StreamPosition position)
@@ -135,6 +138,19 @@ guint tcp_unit_length(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
     if (u.status == UnitStatus::NeedMore && n < u.size && u.size <= noise::kRoutingHeader) {
         // Not even the unit's header is here: ask for one more segment (or show what there is).
         return ctx->desegment && pinfo->can_desegment > 0 ? 0 : available;
+    }
+    if (rec == nullptr && d.resync_pending && d.resync_position == ctx->position && u.size > available &&
+        u.size > kResyncLongestWait) {
+        // After a gap, the length read may be bytes from inside a frame: waiting for megabytes
+        // that never form a frame would swallow the rest of the direction. A frame this long
+        // cannot be tried by its tag before it is all here: the direction is lost from here.
+        d.resync_pending = false;
+        NoiseUnitRecord lost{};
+        lost.after_gap = true;
+        d.lost = true;
+        d.lost_position = ctx->position;
+        keep_unit_record(d, ctx->position, lost);
+        return available;
     }
     return static_cast<guint>(u.size);
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The Noise key log as users meet it: a line that is none of the three forms is reported once
 # (a log warning) and the others still decrypt, in one pass and in two; a key log that is not
-# there, or is not text, decrypts nothing and crashes nothing; a frame without a key says why.
+# there, or is not text, decrypts nothing and crashes nothing; a frame without a key says why;
+# a segment lost inside a frame loses its direction there, not the rest of the capture.
 # usage: noise_keylog_test.sh PLUGIN_DIR CAPTURES_DIR
 set -u
 PLUGIN_DIR=$1 dir=$2
@@ -58,6 +59,19 @@ awk '{ print "WA_NOISE_CLIENT", $2, $3, $4 }' "$dir/noise52-decrypt-ik.keylog" >
 check "an IK connection with a WA_NOISE_CLIENT line only: every frame says it needs WA_NOISE_TRANSPORT" \
     test "$(pcap=$(stage "$dir/noise52-decrypt-ik.pcap") why -o "funxmpp.noise_keylog:$(stage "$made/ik-client.txt")")" = \
          "a WA_NOISE_CLIENT line runs the XX handshake only: this connection needs a WA_NOISE_TRANSPORT line"
+# A lost segment that ends inside a frame: what follows starts mid-frame, and its first bytes
+# read as a length can claim megabytes. The direction is marked lost there (not swallowed by a
+# reassembly that never ends); every other stanza still decrypts. Packet 14 holds the first
+# bytes of the client's <message> frame, packet 15 the rest of it and the next frame.
+editcap "$dir/$name.pcap" "$made/cut.pcap" 14
+cut=$(stage "$made/cut.pcap")
+check "a segment lost inside a frame: the direction marked lost where it resumes" \
+    test "$(run_tshark -r "$cut" -o "funxmpp.noise_keylog:$(stage "$dir/$name.keylog")" -Y funxmpp.noise.lost \
+            -T fields -e frame.number 2>/dev/null)" = 14
+awk -F '\t' '$1 != 15 { print ($1 > 15 ? $1 - 1 : $1) "\t" $2 }' "$dir/$name.xml" >"$WORK/want.cut"
+pcap=$cut xml "$(stage "$dir/$name.keylog")" >"$WORK/got.cut" 2>/dev/null
+check "a segment lost inside a frame: every other stanza still decrypts" same "$WORK/want.cut" "$WORK/got.cut"
+
 head -c 3000 "$dir/$name.pcap" >"$made/junk.txt"
 junk=$(stage "$made/junk.txt")
 run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$junk" -V >/dev/null 2>&1
