@@ -88,7 +88,7 @@ struct NoiseCrypto {
     const guint8 *server_ephemeral, *server_static, *server_payload, *client_static, *client_payload;
     guint32 server_ephemeral_length, server_static_length, server_payload_length, client_static_length,
         client_payload_length;
-    bool client_line_found;      // a WA_NOISE_CLIENT line names the connection
+    bool client_line_looked_up, client_line_found;  // a WA_NOISE_CLIENT line names the connection
     bool named_lines_looked_up;  // WA_NOISE_TRANSPORT <ephemeral> was looked for
     guint8 anonymous_tries[2];   // frames of each direction the "-" lines were tried on
     bool keys_known;

@@ -61,7 +61,7 @@ const NoiseOpenedHandshake *open_handshake(NoiseConnection *nc, bool whole)
     const NoiseKeyLookup line = noise_key_for(noise::KeyLineKind::Client, key_of(c.client_ephemeral));
     if (!line.found)
         return nullptr;
-    c.client_line_found = true;
+    c.client_line_looked_up = c.client_line_found = true;
     auto *o = wmem_new0(wmem_file_scope(), NoiseOpenedHandshake);
     o->line_number = line.line_number;
     bool keys = false;
@@ -145,15 +145,18 @@ void find_transport_keys(NoiseConnection *nc, int dir, std::uint32_t counter, st
 }
 
 // Why a transport frame has no key, as the analyst would want to be told.
-const char *no_key_reason(const NoiseCrypto &c, noise::Pattern pattern)
+const char *no_key_reason(NoiseCrypto &c, noise::Pattern pattern)
 {
     if (const char *problem = noise_keylog_problem())
         return problem;
+    const bool not_xx = pattern == noise::Pattern::IK || pattern == noise::Pattern::XXfallback;
+    if (not_xx && !c.client_line_looked_up && c.have_ephemeral) {  // once: the XX path looks it up itself
+        c.client_line_looked_up = true;
+        c.client_line_found = noise_key_for(noise::KeyLineKind::Client, key_of(c.client_ephemeral)).found;
+    }
     if (c.client_line_found)
-        return "the key log's WA_NOISE_CLIENT line did not open the handshake";
-    if ((pattern == noise::Pattern::IK || pattern == noise::Pattern::XXfallback) && c.have_ephemeral &&
-        noise_key_for(noise::KeyLineKind::Client, key_of(c.client_ephemeral)).found)
-        return "a WA_NOISE_CLIENT line runs the XX handshake only: this connection needs a WA_NOISE_TRANSPORT line";
+        return not_xx ? "a WA_NOISE_CLIENT line runs the XX handshake only: this connection needs a WA_NOISE_TRANSPORT line"
+                      : "the key log's WA_NOISE_CLIENT line did not open the handshake";
     if (!c.have_ephemeral)
         return "the connection's ClientHello is not in the capture, and no WA_NOISE_TRANSPORT - line opens its "
                "first frames";

@@ -39,7 +39,6 @@ NoiseKeyLookup found(std::size_t i)
     return NoiseKeyLookup{true, loaded.lines()[i], static_cast<guint32>(loaded.line_number(i))};
 }
 
-
 // When a capture file is closed (or reloaded), the key log is read again from its start: a
 // line corrected in place is seen then, as Wireshark does for the TLS key log.
 void forget_key_log()

@@ -63,6 +63,18 @@ struct TcpContext {
     bool columns_taken;
 };
 
+// First pass: the direction cannot be followed from `position` on (its bytes are shown as
+// undecoded from there).
+const NoiseUnitRecord *lose_from(NoiseDirection &d, StreamPosition position)
+{
+    NoiseUnitRecord rec{};
+    rec.after_gap = true;
+    d.lost = true;
+    d.lost_position = position;
+    keep_unit_record(d, position, rec);
+    return unit_record(d, position);
+}
+
 // The longest frame waited for after a gap before its tag can be tried (bytes).
 constexpr std::size_t kResyncLongestWait = 64 * 1024;
 
@@ -82,9 +94,7 @@ const NoiseUnitRecord *unexpected_position(const NoiseConnection *nc, NoiseDirec
         d.resync_position = position;
         return nullptr;
     } else {
-        rec.after_gap = true;
-        d.lost = true;
-        d.lost_position = position;
+        return lose_from(d, position);
     }
     keep_unit_record(d, position, rec);
     return unit_record(d, position);
@@ -145,11 +155,7 @@ guint tcp_unit_length(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
         // that never form a frame would swallow the rest of the direction. A frame this long
         // cannot be tried by its tag before it is all here: the direction is lost from here.
         d.resync_pending = false;
-        NoiseUnitRecord lost{};
-        lost.after_gap = true;
-        d.lost = true;
-        d.lost_position = ctx->position;
-        keep_unit_record(d, ctx->position, lost);
+        lose_from(d, ctx->position);
         return available;
     }
     return static_cast<guint>(u.size);
@@ -170,10 +176,7 @@ int tcp_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
         const bool after_gap = d.resync_pending && d.resync_position == ctx->position;
         d.resync_pending = false;
         if (after_gap && !resync(ctx->nc, ctx->dir, u, bytes)) {
-            rec.after_gap = true;  // not a frame of these keys: the direction is lost from here
-            d.lost = true;
-            d.lost_position = ctx->position;
-            keep_unit_record(d, ctx->position, rec);
+            lose_from(d, ctx->position);  // not a frame of these keys
             show_noise_undecoded(tvb, 0, pinfo, tree, ctx->dir, Undecoded::LostHere, ctx->columns_taken);
             return length;
         }
