@@ -3,8 +3,10 @@
 # Installs what the project needs on Debian 12 (bookworm), 13 (trixie) and unstable (sid):
 # build tools, GoogleTest, libgcrypt and zlib, Wireshark's development files and tshark (the
 # plugin's host), dpkg-dev and file (cpack -G DEB), valgrind, and clang with its runtime for
-# the fuzzers, and Node.js with npm (tests/baileys runs the baileys client, which wants Node.js
-# 20 or later; a Node.js already installed, e.g. from NodeSource, is kept). Names that differ
+# the fuzzers, and Node.js 20 or later with npm (tests/baileys runs the baileys client, which
+# refuses older ones): Debian's where the release has 20 or later (13, unstable), else (Debian
+# 12: 18) a pinned one from the npm registry in .deps/node (tools/install-node.sh). A Node.js
+# already installed, 20 or later, is kept; an older one is left alone. Names that differ
 # between releases are asked of apt, not written here. Idempotent.
 set -euo pipefail
 
@@ -31,14 +33,28 @@ clang_runtime() {
     [ -n "$major" ] && echo "libclang-rt-$major-dev"
 }
 
+# The major version of the nodejs package this release's apt would install (0: none).
+apt_nodejs_major() {
+    apt-cache policy nodejs 2>/dev/null | sed -n 's/^ *Candidate: \([0-9]*:\)\{0,1\}\([0-9][0-9]*\)\..*/\2/p' | head -1 | grep . || echo 0
+}
+
 missing=()
 for p in "${packages[@]}"; do installed "$p" || missing+=("$p"); done
-command -v node >/dev/null || missing+=(nodejs)
+. "$(dirname "$0")/node-env.sh"  # NODE_PROBLEM: no Node.js 20 with npm on PATH or in .deps/node
 runtime=$(clang_runtime || true)
-if [ ${#missing[@]} -gt 0 ] || [ -z "$runtime" ] || ! installed "$runtime"; then
+if [ ${#missing[@]} -gt 0 ] || [ -n "$NODE_PROBLEM" ] || [ -z "$runtime" ] || ! installed "$runtime"; then
     apt_get update -qq
     runtime=$(clang_runtime) || { echo "setup-debian.sh: apt knows no clang-N behind clang" >&2; exit 1; }
     installed "$runtime" || missing+=("$runtime")
+fi
+pinned_node=
+if [ -n "$NODE_PROBLEM" ]; then
+    if [ "$(apt_nodejs_major)" -ge 20 ]; then
+        missing+=(nodejs npm)
+    else
+        pinned_node=yes
+        for p in curl ca-certificates; do installed "$p" || missing+=("$p"); done
+    fi
 fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing: ${missing[*]}"
@@ -46,11 +62,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections
     apt_get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-# Debian's nodejs comes without npm (NodeSource's has it built in).
-if ! command -v npm >/dev/null; then
-    apt_get install -y -qq --no-install-recommends npm
+if [ -n "$pinned_node" ]; then
+    "$(dirname "$0")/install-node.sh"
 fi
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$node_major" -lt 20 ]; then
-    echo "setup-debian.sh: Node.js $(node --version) is older than 20: the baileys test (tests/baileys) will fail" >&2
+. "$(dirname "$0")/node-env.sh"
+if [ -n "$NODE_PROBLEM" ]; then
+    echo "setup-debian.sh: still $NODE_PROBLEM" >&2
+    exit 1
 fi

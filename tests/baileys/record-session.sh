@@ -10,9 +10,9 @@ set -euo pipefail
 client=$1 transport=$2
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ] || ! command -v npm >/dev/null; then
-    echo "record-session.sh: baileys needs Node.js 20 or later and npm (found: $(node --version 2>/dev/null || echo none))" >&2
+. "$top/tools/node-env.sh"
+if [ -n "$NODE_PROBLEM" ]; then
+    echo "record-session.sh: the baileys client $NODE_PROBLEM" >&2
     exit 1
 fi
 mkdir -p "$client"

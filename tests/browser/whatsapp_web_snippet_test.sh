@@ -12,6 +12,10 @@ top=$(cd "$here/../.." && pwd)
 . "$top/tests/tshark/tshark_env.sh"
 name=noise62-decrypt-websocket
 read -r _ _ c2s s2c <"$dir/$name.keylog"
+. "$top/tools/node-env.sh"
+if [ -n "$NODE_PROBLEM" ]; then
+    echo "FAIL the replay of the snippet's WebCrypto calls $NODE_PROBLEM"; exit 1
+fi
 
 node "$here/replay-webcrypto.mjs" "$top/tools/whatsapp-web-keylog.js" "$c2s" "$s2c" >"$WORK/printed" 2>"$WORK/stderr"
 check "the replay ran (the keys the hook hands back work)" test $? = 0
