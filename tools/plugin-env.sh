@@ -6,7 +6,7 @@
 # Gives: stage FILE (prints the readable copy's path), run_as_user CMD..., run_tshark ARGS...
 
 if ! command -v tshark >/dev/null; then
-    echo "skipped: tshark is not installed"; exit 77
+    echo "skipped: tshark is not installed (tools/setup-debian.sh installs it)"; exit 77
 fi
 [ -d "$PLUGIN_DIR" ] || { echo "no plugin in $PLUGIN_DIR: build first (cmake -S . -B build && cmake --build build)" >&2; exit 2; }
 WORK=$(mktemp -d)

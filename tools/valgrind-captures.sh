@@ -7,7 +7,7 @@
 set -u
 cd "$(dirname "$0")/.."
 PLUGIN_DIR=${FUNXMPP_PLUGIN_DIR:-build/plugins}
-command -v valgrind >/dev/null || { echo "skipped: valgrind is not installed"; exit 77; }
+command -v valgrind >/dev/null || { echo "skipped: valgrind is not installed (tools/setup-debian.sh installs it)"; exit 77; }
 captures=("$@")
 [ ${#captures[@]} -gt 0 ] || captures=(captures/wa16-encrypted.pcap captures/wa15-fast-relogin.pcap
                                        captures/wa15-registration.pcap captures/malformed/frame-errors.pcap

@@ -7,7 +7,7 @@
 set -u
 decoder=$1 cap=$2
 if [ ! -r "$cap" ] || ! command -v tshark >/dev/null; then
-    echo "skipped: needs $cap and tshark"; exit 77
+    echo "skipped: needs $cap (not distributed; cmake -DFUNXMPP_REAL_CAPTURES=DIR) and tshark (tools/setup-debian.sh)"; exit 77
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"  # tshark as root warns; nothing else is written

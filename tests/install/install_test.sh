@@ -6,7 +6,7 @@
 set -u
 build=$1
 . "$(dirname "$0")/../checks.sh"
-command -v pkg-config >/dev/null && pkg-config --exists wireshark || { echo "skipped: no wireshark.pc"; exit 77; }
+command -v pkg-config >/dev/null && pkg-config --exists wireshark || { echo "skipped: no wireshark.pc (Wireshark's development files: tools/setup-debian.sh installs them)"; exit 77; }
 prefix=$(pkg-config --variable=prefix wireshark)
 below=$(pkg-config --variable=plugindir wireshark)
 below=${below#"$prefix"/}

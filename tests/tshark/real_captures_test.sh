@@ -10,7 +10,7 @@ PLUGIN_DIR=$1 real=$2
 wa15=$real/funxmpp-wa15-2015-05-25-login-chat.pcap
 noise=$real/noise-mobile-wa52-2022-06-12-clientonly.pcap
 if [ ! -r "$wa15" ] || [ ! -r "$noise" ]; then
-    echo "skipped: the real captures are not in $real"; exit 77
+    echo "skipped: the real captures are not in $real (they are not distributed; cmake -DFUNXMPP_REAL_CAPTURES=DIR names another folder)"; exit 77
 fi
 . "$(dirname "$0")/tshark_env.sh"
 wa15=$(stage "$wa15")
