@@ -10,7 +10,7 @@
 
 #include "capture_state.hpp"
 #include "fields.hpp"
-#include "secrets.hpp"
+#include "funxmpp/secrets.hpp"
 
 namespace funxmpp::ws {
 

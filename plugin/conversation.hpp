@@ -11,7 +11,7 @@
 
 #include "codec/crypto.hpp"
 #include "codec/noise_stream.hpp"
-#include "session/session.hpp"
+#include "funxmpp/session/session.hpp"
 
 namespace funxmpp::ws {
 

@@ -19,11 +19,11 @@
 #include "codec/version.hpp"
 #include "conversation.hpp"
 #include "fields.hpp"
-#include "frame_view.hpp"
-#include "noise_keys.hpp"
-#include "noise_transport.hpp"
+#include "funxmpp/frame_view.hpp"
+#include "noise/noise_keys.hpp"
+#include "noise/noise_transport.hpp"
 #include "protocols.hpp"
-#include "secrets.hpp"
+#include "funxmpp/secrets.hpp"
 #include "taps.hpp"
 
 namespace funxmpp::ws {

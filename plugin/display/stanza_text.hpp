@@ -13,7 +13,7 @@
 #include "codec/recording.hpp"
 #include "codec/text.hpp"
 #include "codec/version.hpp"
-#include "session/session.hpp"
+#include "funxmpp/session/session.hpp"
 
 namespace funxmpp {
 

@@ -19,7 +19,7 @@
 #include "codec/tree.hpp"
 #include "codec/xml.hpp"
 #include "display/stanza_text.hpp"
-#include "session/session.hpp"
+#include "funxmpp/session/session.hpp"
 
 namespace funxmpp::fuzz {
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "codec/encoder.hpp"
-#include "session/session.hpp"
+#include "funxmpp/session/session.hpp"
 #include "helpers.hpp"
 
 using namespace funxmpp;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "frame_view.hpp"
+#include "funxmpp/frame_view.hpp"
 
 #include <epan/conversation.h>
 #include <epan/dissectors/packet-tcp.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "noise_keys.hpp"
+#include "noise/noise_keys.hpp"
 
 #include <epan/packet.h>
 #include <wsutil/wslog.h>

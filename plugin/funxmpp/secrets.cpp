@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "secrets.hpp"
+#include "funxmpp/secrets.hpp"
 
 #include <epan/uat.h>
 

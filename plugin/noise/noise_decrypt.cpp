@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "noise_decrypt.hpp"
+#include "noise/noise_decrypt.hpp"
 
 #include <cstring>
 #include <optional>
@@ -8,7 +8,7 @@
 #include "codec/handshake.hpp"
 #include "codec/noise.hpp"
 #include "cpp_scope.hpp"
-#include "noise_keys.hpp"
+#include "noise/noise_keys.hpp"
 
 namespace funxmpp::ws {
 

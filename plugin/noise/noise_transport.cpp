@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "noise_transport.hpp"
+#include "noise/noise_transport.hpp"
 
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/proto_data.h>
@@ -11,7 +11,7 @@
 #include "codec/noise.hpp"
 #include "cpp_scope.hpp"
 #include "fields.hpp"
-#include "noise_view.hpp"
+#include "noise/noise_view.hpp"
 
 namespace funxmpp::ws {
 

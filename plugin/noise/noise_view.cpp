@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "noise_view.hpp"
+#include "noise/noise_view.hpp"
 
 #include <epan/expert.h>
 
@@ -10,8 +10,8 @@
 #include "codec/noise.hpp"
 #include "codec/noise_payloads.hpp"
 #include "fields.hpp"
-#include "frame_view.hpp"
-#include "noise_decrypt.hpp"
+#include "funxmpp/frame_view.hpp"
+#include "noise/noise_decrypt.hpp"
 #include "taps.hpp"
 
 namespace funxmpp::ws {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "session/session.hpp"
+#include "funxmpp/session/session.hpp"
 
 #include "codec/attributes.hpp"
 #include "codec/decoder.hpp"

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "session/session.hpp"
+#include "funxmpp/session/session.hpp"
 
 namespace funxmpp::ws {
 
