@@ -48,28 +48,40 @@ mkdir -p "$archives/partial"
 
 run=$(mktemp -d "$roots/$suite.run.XXXXXX")
 trap 'rm -rf "$run"' EXIT
-mkdir -p "$run/upper" "$run/work" "$run/root" "$run/trust/local-cas"
+mkdir -p "$run/upper" "$run/work" "$run/root" "$run/trust"
 
 # What the host trusts, and nothing else of it, goes into the root (as a CI behind a
 # TLS-intercepting proxy needs): its CA bundle, its extra CAs (kept when the root's
-# ca-certificates package rebuilds the bundle), its npm settings (global, then user file), and
-# the proxy and Node CA variables of the environment.
-host_ca_bundle=/etc/ssl/certs/ca-certificates.crt
-[ ! -f "$host_ca_bundle" ] || cp -L "$host_ca_bundle" "$run/trust/ca-certificates.crt"
-[ ! -d /usr/local/share/ca-certificates ] || cp -rL /usr/local/share/ca-certificates/. "$run/trust/local-cas/"
+# ca-certificates package rebuilds the bundle), its npm settings (global, then user file, as
+# the root's ~/.npmrc), the CA files those settings or NODE_EXTRA_CA_CERTS name, and the proxy,
+# Node CA and npm variables of the environment. $run/trust mirrors the root's paths.
+trust=$run/trust
+carry() {  # an absolute path of the host, copied to the same path in the root
+    case $1 in /*) [ -f "$1" ] || return 0 ;; *) return 0 ;; esac
+    mkdir -p "$trust$(dirname "$1")" && cp -L "$1" "$trust$1"
+}
+carry /etc/ssl/certs/ca-certificates.crt
+if [ -d /usr/local/share/ca-certificates ]; then
+    mkdir -p "$trust/usr/local/share/ca-certificates"
+    cp -rL /usr/local/share/ca-certificates/. "$trust/usr/local/share/ca-certificates/"
+fi
 npm_config_files=("${NPM_CONFIG_GLOBALCONFIG:-/etc/npmrc}" "${NPM_CONFIG_USERCONFIG:-$HOME/.npmrc}")
 if command -v npm >/dev/null; then
-    npm_config_files=("$(npm config get globalconfig 2>/dev/null)" "$(npm config get userconfig 2>/dev/null)")
+    npm_config_files=("$(npm config get globalconfig 2>/dev/null || true)" "$(npm config get userconfig 2>/dev/null || true)")
 fi
-for f in "${npm_config_files[@]}"; do [ ! -f "$f" ] || cat "$f"; echo; done >"$run/trust/npmrc"
+mkdir -p "$trust/root"
+for f in "${npm_config_files[@]}"; do [ ! -f "$f" ] || cat "$f"; echo; done >"$trust/root/.npmrc"
 trusted_env=()
 for v in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY NODE_EXTRA_CA_CERTS; do
     [ -z "${!v:-}" ] || trusted_env+=("$v=${!v}")
 done
-if [ -f "${NODE_EXTRA_CA_CERTS:-}" ]; then
-    mkdir -p "$run/trust/node-extra$(dirname "$NODE_EXTRA_CA_CERTS")"
-    cp -L "$NODE_EXTRA_CA_CERTS" "$run/trust/node-extra$NODE_EXTRA_CA_CERTS"
-fi
+while IFS='=' read -r v _; do  # npm's settings given in the environment
+    case ${v,,} in npm_config_userconfig | npm_config_globalconfig | npm_config_prefix | npm_config_cache) ;;
+        npm_config_*) trusted_env+=("$v=${!v}") ;; esac
+done < <(env)
+carry "${NODE_EXTRA_CA_CERTS:-}"
+carry "$(sed -n 's/^[[:space:]]*cafile[[:space:]]*=[[:space:]]*//p' "$trust/root/.npmrc" | tail -1 | tr -d '"')"
+carry "${npm_config_cafile:-${NPM_CONFIG_CAFILE:-}}"
 
 # Everything below happens in a private mount namespace: its mounts go away with it. (The
 # script is an argument, not standard input, so that a shell in the root gets the terminal.)
@@ -84,11 +96,7 @@ mount --bind "$archives" "\$m/var/cache/apt/archives"
 cp -L /etc/resolv.conf "\$m/etc/resolv.conf"
 # A minbase root has no /etc/hosts, which every installed Debian has (the tests name localhost).
 [ -e "\$m/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"\$m/etc/hosts"
-mkdir -p "\$m/etc/ssl/certs" "\$m/usr/local/share/ca-certificates" "\$m/root"
-[ ! -f "$run/trust/ca-certificates.crt" ] || cp "$run/trust/ca-certificates.crt" "\$m/etc/ssl/certs/"
-cp -r "$run/trust/local-cas/." "\$m/usr/local/share/ca-certificates/"
-cp "$run/trust/npmrc" "\$m/root/.npmrc"
-[ ! -d "$run/trust/node-extra" ] || cp -r "$run/trust/node-extra/." "\$m/"
+cp -r "$trust/." "\$m/"
 # The source tree as git has it (committed and uncommitted changes, no build folders).
 mkdir -p "\$m/src"
 (cd "$top" && git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null) |

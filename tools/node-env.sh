@@ -1,16 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Sourced by whatever runs Node.js (the baileys and browser tests, screenshot.sh): puts the
-# project's pinned Node.js (.deps/node, from tools/install-node.sh) first on PATH when the setup
-# script installed it, then checks for Node.js 20 or later with npm. Sets: NODE_PROBLEM, empty
-# when they are there, else what is missing and how to get it.
+# Sourced by whatever runs Node.js (the setup script, the baileys and browser tests): puts the
+# project's pinned Node.js (.deps/node, which tools/install-node.sh installs where no Node.js 20
+# was there) first on PATH when it is there, then checks. Sets NODE_PROBLEM (Node.js 20 or
+# later missing) and NPM_PROBLEM (npm missing): empty when fine, else what is missing and how
+# to get it.
 _node_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [ -x "$_node_top/.deps/node/bin/node" ]; then
     PATH=$_node_top/.deps/node/bin:$PATH
     export PATH
 fi
-NODE_PROBLEM=
-if ! command -v node >/dev/null || ! command -v npm >/dev/null ||
-    [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 20 ]; then
-    NODE_PROBLEM="needs Node.js 20 or later and npm (found: node $(node --version 2>/dev/null || echo none), npm $(npm --version 2>/dev/null || echo none)); tools/setup-debian.sh installs them (on Debian 12 a pinned Node.js into .deps/node)"
+_node_hint="tools/setup-debian.sh installs it (on Debian 12 a pinned Node.js 20 with npm, into .deps/node)"
+NODE_PROBLEM= NPM_PROBLEM=
+if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 20 ]; then
+    NODE_PROBLEM="needs Node.js 20 or later (found: $(node --version 2>/dev/null || echo none)); $_node_hint"
 fi
-unset _node_top
+if ! command -v npm >/dev/null; then
+    NPM_PROBLEM="needs npm (found none); $_node_hint"
+fi
+unset _node_top _node_hint

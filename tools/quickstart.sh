@@ -29,23 +29,26 @@ step "Debian packages (tools/setup-debian.sh)" tools/setup-debian.sh
 step "configure (cmake)" cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 step "build the plugin (build/plugins)" cmake --build build -j"$(nproc)" --target funxmpp
 
-# Long stanzas (media, long texts) are cut to the screen's width, as a packet list would.
-width=${COLUMNS:-100}
-cut_to_width() {  # in characters, not bytes (bash counts characters in a UTF-8 locale)
-    local line
+# Long stanzas (media, long texts) are cut to the terminal's width (100 columns when not on
+# one), as a packet list would.
+width=100
+if [ -t 1 ] && cols=$(tput cols 2>/dev/null) && [ "$cols" -gt 20 ]; then width=$cols; fi
+cut_to_width() {  # in characters, not bytes: bash counts characters in a UTF-8 locale
+    local line LC_ALL=C.UTF-8
     while IFS= read -r line; do
         if [ ${#line} -gt "$width" ]; then line="${line:0:width-1}…"; fi
         printf '%s\n' "$line"
     done
 }
+decode_failed() { echo "tshark could not decode $capture with the plugin (log of the setup and build: $log)"; exit 1; }
 capture=captures/wa15-login-chat.pcap
 echo
 echo "== $capture, its stanzas as canonical XML (-e funxmpp.xml)"
-tools/tshark-with-plugin.sh -r "$capture" -Y funxmpp.xml -T fields -E aggregator=$'\n' -e funxmpp.xml | cut_to_width
+tools/tshark-with-plugin.sh -r "$capture" -Y funxmpp.xml -T fields -E aggregator=$'\n' -e funxmpp.xml | cut_to_width || decode_failed
 echo
 # The first two levels of the tree, as Wireshark's packet details show them once expanded.
 echo "== packet 15, its header split across two TCP segments: the tree (-O funxmpp -V)"
 tools/tshark-with-plugin.sh -r "$capture" -Y frame.number==15 -O funxmpp -V |
-    sed -n '/^FunXMPP/,/^$/p' | grep -v -E '^ {12}|^$' | cut_to_width
+    sed -n '/^FunXMPP/,/^$/p' | grep -v -E '^ {12}|^$' | cut_to_width || decode_failed
 echo
 echo "Log of the setup and build: $log"

@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 mapfile -t commands < <(awk '
     /^## Quick start/ { section = 1; next }
     section && /^```/ { if (block) exit; block = 1; next }
+    section && !block && /^## / { exit }
     block { sub(/#.*/, ""); gsub(/^[ \t]+|[ \t]+$/, ""); if ($0 != "") print }' README.md)
 if [ ${#commands[@]} != 2 ]; then
     echo "readme-commands-test.sh: the README's quick start has ${#commands[@]} commands, not two: ${commands[*]}"

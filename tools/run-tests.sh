@@ -27,6 +27,9 @@ half() {  # name, build folder, cmake options...
     fails=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$log" | tail -1)
     skips=$(grep -c -E '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*\*\*\*Skipped' "$log")
     rm -f "$log"
+    # ctest shows a skipped test's output nowhere but in its log: say what each one lacks.
+    awk '/^[0-9]+\/[0-9]+ Test: / { name = $3 } /^skipped: / { print "skipped " name ": " substr($0, 10) }' \
+        "$dir/Testing/Temporary/LastTest.log" 2>/dev/null
     if [ -z "$total" ]; then
         failed=$((failed + 1))
         summary+=("$name: ctest did not finish (counted as one failure)")

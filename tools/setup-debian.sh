@@ -40,9 +40,9 @@ apt_nodejs_major() {
 
 missing=()
 for p in "${packages[@]}"; do installed "$p" || missing+=("$p"); done
-. "$(dirname "$0")/node-env.sh"  # NODE_PROBLEM: no Node.js 20 with npm on PATH or in .deps/node
+. "$(dirname "$0")/node-env.sh"  # NODE_PROBLEM, NPM_PROBLEM: no Node.js 20, no npm on PATH or in .deps/node
 runtime=$(clang_runtime || true)
-if [ ${#missing[@]} -gt 0 ] || [ -n "$NODE_PROBLEM" ] || [ -z "$runtime" ] || ! installed "$runtime"; then
+if [ ${#missing[@]} -gt 0 ] || [ -n "$NODE_PROBLEM$NPM_PROBLEM" ] || [ -z "$runtime" ] || ! installed "$runtime"; then
     apt_get update -qq
     runtime=$(clang_runtime) || { echo "setup-debian.sh: apt knows no clang-N behind clang" >&2; exit 1; }
     installed "$runtime" || missing+=("$runtime")
@@ -50,7 +50,7 @@ fi
 pinned_node=
 if [ -n "$NODE_PROBLEM" ]; then
     if [ "$(apt_nodejs_major)" -ge 20 ]; then
-        missing+=(nodejs npm)
+        missing+=(nodejs)  # npm below: NodeSource's nodejs has it built in (and conflicts with Debian's)
     else
         pinned_node=yes
         for p in curl ca-certificates; do installed "$p" || missing+=("$p"); done
@@ -66,7 +66,11 @@ if [ -n "$pinned_node" ]; then
     "$(dirname "$0")/install-node.sh"
 fi
 . "$(dirname "$0")/node-env.sh"
-if [ -n "$NODE_PROBLEM" ]; then
-    echo "setup-debian.sh: still $NODE_PROBLEM" >&2
+if [ -z "$NODE_PROBLEM" ] && [ -n "$NPM_PROBLEM" ]; then  # Debian's nodejs comes without npm
+    apt_get install -y -qq --no-install-recommends npm
+    . "$(dirname "$0")/node-env.sh"
+fi
+if [ -n "$NODE_PROBLEM$NPM_PROBLEM" ]; then
+    echo "setup-debian.sh: the tests' Node.js: still ${NODE_PROBLEM:-$NPM_PROBLEM}" >&2
     exit 1
 fi

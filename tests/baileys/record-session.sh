@@ -11,8 +11,8 @@ client=$1 transport=$2
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/tools/node-env.sh"
-if [ -n "$NODE_PROBLEM" ]; then
-    echo "record-session.sh: the baileys client $NODE_PROBLEM" >&2
+if [ -n "$NODE_PROBLEM$NPM_PROBLEM" ]; then
+    echo "record-session.sh: the baileys client ${NODE_PROBLEM:-$NPM_PROBLEM}" >&2
     exit 1
 fi
 mkdir -p "$client"
