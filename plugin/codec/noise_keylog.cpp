@@ -20,11 +20,12 @@ std::string_view next_word(std::string_view line, std::size_t &at)
     return line.substr(start, at - start);
 }
 
-bool key_of(std::string_view hex_text, Key32 &out)
+template <std::size_t N>
+bool key_of(std::string_view hex_text, std::array<std::uint8_t, N> &out)
 {
-    if (hex_text.size() != 2 * kKeyLength)
+    if (hex_text.size() != 2 * N)
         return false;
-    for (std::size_t i = 0; i < kKeyLength; ++i) {
+    for (std::size_t i = 0; i < N; ++i) {
         const int hi = hex_digit_value(hex_text[2 * i]), lo = hex_digit_value(hex_text[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return false;
@@ -41,9 +42,17 @@ KeyLineParse parse_key_line(std::string_view line, KeyLine &out)
         line.remove_suffix(1);
     std::size_t at = 0;
     const std::string_view label = next_word(line, at);
-    if (label.empty() || label[0] == '#')
-        return KeyLineParse::Ignored;
+    if (label.empty() || label[0] == '#' || label.substr(0, 3) != "WA_")
+        return KeyLineParse::Ignored;  // a comment, a blank line, another key log's line
     KeyLine k;
+    if (label == "WA_SIGNAL_KEY") {
+        k.kind = KeyLineKind::SignalKey;
+        if (!key_of(next_word(line, at), k.ciphertext_sha256) || !key_of(next_word(line, at), k.first) ||
+            !key_of(next_word(line, at), k.iv) || !next_word(line, at).empty())
+            return KeyLineParse::Malformed;
+        out = k;
+        return KeyLineParse::Secret;
+    }
     if (label == "WA_NOISE_CLIENT")
         k.kind = KeyLineKind::Client;
     else if (label == "WA_NOISE_TRANSPORT")

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The Noise key log (DESIGN 2.6): one secret per line, read like Wireshark's TLS key log.
+// The key log (DESIGN 2.6, 2.8): one secret per line, read like Wireshark's TLS key log.
 //   WA_NOISE_CLIENT    <client ephemeral public> <client ephemeral private> <client static private>
 //   WA_NOISE_TRANSPORT <client ephemeral public> <client-to-server key> <server-to-client key>
 //   WA_NOISE_TRANSPORT - <client-to-server key> <server-to-client key>
-// Hex is 64 digits, either case; "#" comments and blank lines are ignored.
+//   WA_SIGNAL_KEY      <SHA-256 of an end-to-end ciphertext> <AES-256 key> <IV (32 hex digits)>
+// Hex is 64 digits unless said, either case; "#" comments and blank lines are ignored, and so
+// are lines of other labels (one file may serve TLS's key log preference too): only a line
+// whose label starts with WA_ and does not parse is malformed.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -20,12 +24,16 @@ enum class KeyLineKind : std::uint8_t {
     Client,           // the client's two private keys: the whole handshake can be run
     Transport,        // the two transport keys of the connection with this ephemeral key
     TransportAnyone,  // "-": transport keys for the connection whose first frame they open
+    SignalKey,        // the AES-256-CBC key and IV of one end-to-end payload
 };
 
 struct KeyLine {
     KeyLineKind kind = KeyLineKind::Client;
-    Key32 ephemeral_public{};  // Client, Transport
-    Key32 first{}, second{};   // Client: ephemeral and static private; Transport: c2s, s2c
+    Key32 ephemeral_public{};   // Client, Transport
+    Key32 ciphertext_sha256{};  // SignalKey: the payload's ciphertext field, hashed
+    Key32 first{}, second{};    // Client: ephemeral and static private; Transport: c2s, s2c;
+                                // SignalKey: first is the AES-256 key
+    std::array<std::uint8_t, 16> iv{};  // SignalKey
 };
 
 enum class KeyLineParse : std::uint8_t { Secret, Ignored, Malformed };
@@ -33,8 +41,7 @@ enum class KeyLineParse : std::uint8_t { Secret, Ignored, Malformed };
 // One line (without its end of line); `out` is set for Secret.
 KeyLineParse parse_key_line(std::string_view line, KeyLine &out);
 
-// Every secret of a key log's text, and the numbers (from 1) of the lines that are none of
-// the forms above.
+// Every secret of a key log's text, and the numbers (from 1) of the malformed lines.
 struct KeyLog {
     std::vector<KeyLine> lines;
     std::vector<std::size_t> malformed;

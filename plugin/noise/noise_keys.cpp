@@ -29,9 +29,12 @@ void refresh()
     if (!path.empty() && !loaded.readable() && path != unreadable)
         ws_warning("funxmpp.noise_keylog %s: cannot be read", path.c_str());
     unreadable = !path.empty() && !loaded.readable() ? path : "";
-    for (std::size_t line : malformed)
-        ws_warning("funxmpp.noise_keylog %s, line %zu: not a WA_NOISE_CLIENT or WA_NOISE_TRANSPORT line", path.c_str(),
-                   line);
+    // Once per read, however many: a key log of thousands of bad lines is one warning.
+    if (!malformed.empty())
+        ws_warning("funxmpp.noise_keylog %s: %zu WA_ line%s that do%s not parse (the first: line %zu); expected "
+                   "WA_NOISE_CLIENT, WA_NOISE_TRANSPORT or WA_SIGNAL_KEY and their hex keys",
+                   path.c_str(), malformed.size(), malformed.size() == 1 ? "" : "s", malformed.size() == 1 ? "es" : "",
+                   malformed.front());
 }
 
 NoiseKeyLookup found(std::size_t i)
@@ -56,7 +59,9 @@ void register_noise_keylog(module_t *module)
                                        "Secrets of successor (Noise) connections, one per line: WA_NOISE_CLIENT "
                                        "<client ephemeral public> <client ephemeral private> <client static private>, "
                                        "or WA_NOISE_TRANSPORT <client ephemeral public | -> <client-to-server key> "
-                                       "<server-to-client key> (64 hex digits each); read again as lines are added",
+                                       "<server-to-client key> (64 hex digits each), or WA_SIGNAL_KEY <SHA-256 of an "
+                                       "end-to-end ciphertext> <AES-256 key> <IV>; lines of other labels (a TLS key "
+                                       "log's) are skipped; read again as lines are added",
                                        &pref_keylog, FALSE);
 }
 

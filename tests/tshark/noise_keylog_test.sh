@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The Noise key log as users meet it: a line that is none of the three forms is reported once
-# (a log warning) and the others still decrypt, in one pass and in two; a key log that is not
+# The Noise key log as users meet it: lines of other labels (a TLS key log's, in a file that
+# serves both preferences) are skipped without a word; WA_ lines that do not parse are reported
+# in one warning per read (how many, the first line) and the others still decrypt, in one pass
+# and in two; a key log that is not
 # there, or is not text, decrypts nothing and crashes nothing; a frame without a key says why;
 # a segment lost inside a frame loses its direction there, not the rest of the capture.
 # usage: noise_keylog_test.sh PLUGIN_DIR CAPTURES_DIR
@@ -20,14 +22,32 @@ xml() {  # key log, tshark options...
 
 made=$(mktemp -d)
 trap 'rm -rf "$made"' EXIT
-{ echo "this is not a key log line"; echo "# a comment"; cat "$dir/$name.keylog"; } >"$made/keys.txt"
+# A TLS key log's lines (TLS 1.2 and 1.3), 20,000 of them, then three WA_ lines that do not
+# parse (lines 20,003 to 20,005), then the secrets.
+rnd=$(printf '%064d' 7)
+{
+    echo "# SSL/TLS secrets log file"
+    for i in $(seq 1 5000); do
+        echo "CLIENT_RANDOM $rnd $rnd$rnd"
+        echo "CLIENT_HANDSHAKE_TRAFFIC_SECRET $rnd $rnd"
+        echo "SERVER_TRAFFIC_SECRET_0 $rnd $rnd"
+        echo "EXPORTER_SECRET $rnd $rnd"
+    done
+    echo "this is not a key log line"
+    echo "WA_NOISE_CLIENT nothex"
+    echo "WA_SIGNAL_KEY $rnd $rnd"
+    echo "WA_NOISE_SERVER $rnd $rnd $rnd"
+    cat "$dir/$name.keylog"
+} >"$made/keys.txt"
 keys=$(stage "$made/keys.txt")
 xml "$keys" 2>"$WORK/stderr" >"$WORK/got"
-check "a bad line: the other lines still decrypt every stanza" same "$dir/$name.xml" "$WORK/got"
-check "a bad line: reported" grep -q 'noise_keylog.*line 1: not a WA_NOISE_CLIENT or WA_NOISE_TRANSPORT line' "$WORK/stderr"
+check "bad lines: the other lines still decrypt every stanza" same "$dir/$name.xml" "$WORK/got"
+check "bad WA_ lines: one warning, how many and the first" \
+    test "$(grep -c 'noise_keylog.*: 3 WA_ lines that do not parse (the first: line 20003)' "$WORK/stderr")" = 1
+check "a TLS key log's lines: not a word about them" test "$(grep -c 'noise_keylog' "$WORK/stderr")" = 1
 xml "$keys" -2 2>"$WORK/stderr.2" >"$WORK/got.2"
 check "two passes: the same stanzas" same "$dir/$name.xml" "$WORK/got.2"
-check "two passes: the bad line reported once" test "$(grep -c 'noise_keylog' "$WORK/stderr.2")" = 1
+check "two passes: the bad lines reported once" test "$(grep -c 'noise_keylog' "$WORK/stderr.2")" = 1
 
 xml /nonexistent/keys.txt 2>"$WORK/stderr" >"$WORK/got"
 check "a key log that is not there: nothing decrypted" test ! -s "$WORK/got"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The Noise key log's three line forms (DESIGN 2.6), what is ignored, and what is malformed.
+// The key log's line forms (DESIGN 2.6, 2.8), what is ignored, and what is malformed.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -32,13 +32,34 @@ TEST(NoiseKeyLog, TheThreeForms)
     EXPECT_EQ(k.first[31], 0xFF);
 }
 
+TEST(NoiseKeyLog, SignalKey)
+{
+    KeyLine k;
+    const std::string iv = "000102030405060708090a0b0c0d0E0F";
+    ASSERT_EQ(parse_key_line("WA_SIGNAL_KEY " + kA + " " + kB + " " + iv, k), KeyLineParse::Secret);
+    EXPECT_EQ(k.kind, KeyLineKind::SignalKey);
+    EXPECT_EQ(k.ciphertext_sha256[31], 0xAA);
+    EXPECT_EQ(k.first[0], 0x00);
+    EXPECT_EQ(k.first[31], 0xFF);
+    EXPECT_EQ(k.iv[0], 0x00);
+    EXPECT_EQ(k.iv[15], 0x0F);
+}
+
 TEST(NoiseKeyLog, IgnoredAndMalformed)
 {
     KeyLine k;
     EXPECT_EQ(parse_key_line("", k), KeyLineParse::Ignored);
     EXPECT_EQ(parse_key_line("   ", k), KeyLineParse::Ignored);
     EXPECT_EQ(parse_key_line("# WA_NOISE_CLIENT", k), KeyLineParse::Ignored);
-    EXPECT_EQ(parse_key_line("CLIENT_RANDOM " + kA + " " + kB, k), KeyLineParse::Malformed);
+    // Another key log's lines (TLS's, in a file that serves both preferences) are not ours.
+    EXPECT_EQ(parse_key_line("CLIENT_RANDOM " + kA + " " + kB, k), KeyLineParse::Ignored);
+    EXPECT_EQ(parse_key_line("CLIENT_HANDSHAKE_TRAFFIC_SECRET " + kA + " " + kB, k), KeyLineParse::Ignored);
+    EXPECT_EQ(parse_key_line("this is not a key log line", k), KeyLineParse::Ignored);
+    EXPECT_EQ(parse_key_line("WA_NOISE_SERVER " + kA + " " + kB + " " + kC, k), KeyLineParse::Malformed);
+    EXPECT_EQ(parse_key_line("WA_SIGNAL_KEY " + kA + " " + kB, k), KeyLineParse::Malformed);  // no IV
+    EXPECT_EQ(parse_key_line("WA_SIGNAL_KEY " + kA + " " + kB + " " + kC, k), KeyLineParse::Malformed);  // IV of 32 bytes
+    EXPECT_EQ(parse_key_line("WA_SIGNAL_KEY " + kA + " " + kB + " " + kC.substr(0, 32) + " x", k),
+              KeyLineParse::Malformed);
     EXPECT_EQ(parse_key_line("WA_NOISE_CLIENT - " + kB + " " + kC, k), KeyLineParse::Malformed);  // no "-" form
     EXPECT_EQ(parse_key_line("WA_NOISE_CLIENT " + kA + " " + kB, k), KeyLineParse::Malformed);
     EXPECT_EQ(parse_key_line("WA_NOISE_CLIENT " + kA + " " + kB + " " + kC + " extra", k), KeyLineParse::Malformed);
@@ -49,7 +70,7 @@ TEST(NoiseKeyLog, IgnoredAndMalformed)
 
 TEST(NoiseKeyLog, WholeFile)
 {
-    const std::string text = "# keys\n\nWA_NOISE_CLIENT " + kA + " " + kB + " " + kC + "\nnonsense\r\n" +
+    const std::string text = "# keys\n\nWA_NOISE_CLIENT " + kA + " " + kB + " " + kC + "\nWA_nonsense\r\n" +
                              "WA_NOISE_TRANSPORT - " + kB + " " + kC;  // no end of line at the end
     KeyLog log = parse_key_log(text);
     ASSERT_EQ(log.lines.size(), 2u);
@@ -80,7 +101,7 @@ TEST_F(NoiseKeyLogFile, ReadAsItGrows)
     EXPECT_TRUE(log.refresh(path).empty());
     EXPECT_EQ(log.lines().size(), 1u);
     // A line still being written (no end of line yet) waits; a bad line is reported once.
-    append("junk\nWA_NOISE_TRANSPORT - " + kB);
+    append("WA_junk\nWA_NOISE_TRANSPORT - " + kB);
     EXPECT_EQ(log.refresh(path), std::vector<std::size_t>{2});
     EXPECT_EQ(log.lines().size(), 1u);
     EXPECT_TRUE(log.refresh(path).empty());
@@ -106,7 +127,7 @@ TEST_F(NoiseKeyLogFile, LastLineWithoutEndOfLine)
     EXPECT_TRUE(log.refresh(path).empty());
     ASSERT_EQ(log.lines().size(), 1u);
     EXPECT_EQ(log.line_number(0), 2u);
-    append("\r\nbad\nWA_NOISE_CLIENT " + kA + " " + kB + " " + kC);
+    append("\r\nWA_bad\nWA_NOISE_CLIENT " + kA + " " + kB + " " + kC);
     EXPECT_EQ(log.refresh(path), std::vector<std::size_t>{3});
     ASSERT_EQ(log.lines().size(), 2u);
     EXPECT_EQ(log.line_number(1), 4u);
