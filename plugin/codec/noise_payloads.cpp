@@ -5,34 +5,9 @@ namespace funxmpp::noise {
 
 namespace {
 
-// Walks the fields of the message at data[base, base + size), calling each(field) with offsets
-// from data[0]; records the first error.
-template <class Each>
-void walk(const std::uint8_t *data, std::size_t base, std::size_t size, protobuf::Error &error, std::size_t &error_offset,
-          Each each)
-{
-    protobuf::Reader r(data + base, size);
-    protobuf::Field f;
-    while (r.next(f)) {
-        f.offset += base;
-        f.value_offset += base;
-        each(f);
-    }
-    if (r.error() != protobuf::Error::None && error == protobuf::Error::None) {
-        error = r.error();
-        error_offset = base + r.error_offset();
-    }
-}
-
-Span span_of(const protobuf::Field &f)
-{
-    return Span{true, f.value_offset, f.value_length};
-}
-
-Number number_of(const protobuf::Field &f)
-{
-    return Number{true, f.varint, f.offset, f.end() - f.offset};
-}
+using protobuf::number_of;
+using protobuf::span_of;
+using protobuf::walk;
 
 Certificate certificate_at(const std::uint8_t *data, const protobuf::Field &whole, protobuf::Error &error,
                            std::size_t &error_offset)

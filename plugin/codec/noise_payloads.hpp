@@ -14,15 +14,8 @@
 
 namespace funxmpp::noise {
 
-struct Span {
-    bool present = false;
-    std::size_t offset = 0, length = 0;  // from the start of the parsed bytes
-};
-struct Number {
-    bool present = false;
-    std::uint64_t value = 0;
-    std::size_t offset = 0, length = 0;  // of the whole field
-};
+using protobuf::Number;
+using protobuf::Span;
 
 // CertChain { 1 leaf, 2 intermediate }, each { 1 details (bytes), 2 signature };
 // details { 1 serial, 2 issuerSerial, 3 key, 4 notBefore, 5 notAfter }.

@@ -57,6 +57,38 @@ private:
     std::size_t error_offset_ = 0;
 };
 
+// What a message's parser keeps of a field, with offsets from the start of the parsed bytes.
+struct Span {  // a length-delimited value
+    bool present = false;
+    std::size_t offset = 0, length = 0;
+};
+struct Number {  // a varint, with the range of its whole field (tag included)
+    bool present = false;
+    std::uint64_t value = 0;
+    std::size_t offset = 0, length = 0;
+};
+inline Span span_of(const Field &f) { return Span{true, f.value_offset, f.value_length}; }
+inline Number number_of(const Field &f) { return Number{true, f.varint, f.offset, f.end() - f.offset}; }
+
+// Walks the fields of the message at data[base, base + size), calling each(field) with offsets
+// from data[0]; records the first error (of this walk or an earlier one) in error/error_offset.
+template <class Each>
+void walk(const std::uint8_t *data, std::size_t base, std::size_t size, Error &error, std::size_t &error_offset,
+          Each each)
+{
+    Reader r(data + base, size);
+    Field f;
+    while (r.next(f)) {
+        f.offset += base;
+        f.value_offset += base;
+        each(f);
+    }
+    if (r.error() != Error::None && error == Error::None) {
+        error = r.error();
+        error_offset = base + r.error_offset();
+    }
+}
+
 // Writer: appends to `out`.
 void put_varint(std::string &out, std::uint64_t v);
 void put_bytes(std::string &out, std::uint32_t number, std::string_view value);  // wire type 2
