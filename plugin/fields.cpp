@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "fields.hpp"
 
+#include "e2e/envelope_view.hpp"
+
 #include <epan/tap.h>
 
 #include <cstdio>
@@ -101,26 +103,34 @@ int named_attribute_field(const char *name)
     return i < 0 ? -1 : hf_named[i];
 }
 
+namespace {
+
+// Expert items are read through the expert tap (tshark -z expert, the GUI's dialog) or
+// _ws.expert filters, even where our own fields are not.
+bool experts_wanted(proto_tree *tree)
+{
+    static const int expert_tap = find_tap_id("expert");
+    static const int expert_proto = proto_get_id_by_filter_name("_ws.expert");
+    return have_tap_listener(expert_tap) || (expert_proto != -1 && proto_field_is_referenced(tree, expert_proto));
+}
+
+}  // namespace
+
 bool anything_wanted(proto_tree *tree, packet_info *pinfo, bool tap_listening)
 {
     if (pinfo->cinfo != nullptr || tap_listening)
         return true;
     if (tree == nullptr)
         return false;
-    if (PTREE_DATA(tree)->visible || proto_field_is_referenced(tree, fields.proto))
-        return true;
-    // Expert items are read through the expert tap (tshark -z expert, the GUI's dialog) or
-    // _ws.expert filters, even where our own fields are not.
-    static const int expert_tap = find_tap_id("expert");
-    static const int expert_proto = proto_get_id_by_filter_name("_ws.expert");
-    return have_tap_listener(expert_tap) || (expert_proto != -1 && proto_field_is_referenced(tree, expert_proto));
+    return PTREE_DATA(tree)->visible || proto_field_is_referenced(tree, fields.proto) || experts_wanted(tree);
 }
 
 bool element_tree_wanted(proto_tree *tree)
 {
     if (tree == nullptr)
         return false;
-    if (PTREE_DATA(tree)->visible)
+    // The tree is where the envelopes' expert items are made (DESIGN 2.8).
+    if (PTREE_DATA(tree)->visible || experts_wanted(tree))
         return true;
     // A filter naming any funxmpp field also marks the protocol as referenced: one cheap
     // test rules out most passes before the field-by-field ones.
@@ -134,7 +144,7 @@ bool element_tree_wanted(proto_tree *tree)
     for (int hf : hf_named)
         if (proto_field_is_referenced(tree, hf))
             return true;
-    return false;
+    return e2e_fields_referenced(tree);
 }
 
 void register_fields()
@@ -326,6 +336,7 @@ void register_fields()
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(f.proto);
     expert_register_field_array(expert, ei, array_length(ei));
+    register_e2e_fields(f.proto, expert);
 }
 
 }  // namespace funxmpp::ws

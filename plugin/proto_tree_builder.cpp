@@ -102,7 +102,7 @@ void ProtoTreeBuilder::node_begin(const NodeBegin &n)
         }
     }
     add_encoded_string(tree, fields.tag, n.tag.str, tag_value);
-    open_[depth_++] = Open{item, tree, tag, false};
+    open_[depth_++] = Open{item, tree, tag, false, EnvelopeNode{std::strcmp(tag_value, "enc") == 0}};
 }
 
 proto_item *ProtoTreeBuilder::add_jid(proto_tree *tree, const Value &v, const char *joined)
@@ -166,6 +166,10 @@ void ProtoTreeBuilder::attribute(const Value &key, const Value &value)
                                                     static_cast<int>(value.str.length), value_string));
     if (value.is_jid())
         add_jid(proto_item_add_subtree(vi, fields.ett_jid), value, value_string);
+    if (o.envelope.enc && std::strcmp(key_string, "type") == 0)
+        o.envelope.typed = e2e::envelope_type_of(value_string, o.envelope.type);
+    if (o.envelope.enc && std::strcmp(key_string, "v") == 0)
+        o.envelope.old_version = std::strcmp(value_string, "2") != 0;
 }
 
 void ProtoTreeBuilder::close_start_tag(Open &o)
@@ -196,6 +200,12 @@ void ProtoTreeBuilder::data(const Value &value)
                                                          reinterpret_cast<const guint8 *>(value.str.bytes.data()),
                                                          static_cast<gint>(value.str.bytes.size())),
                         value.str);
+    }
+    // The content of an <enc> node: a Signal envelope, shown field by field (DESIGN 2.8).
+    if (o.envelope.readable() && !value.is_jid()) {
+        const std::uint32_t content = value.str.offset + value.str.length - static_cast<std::uint32_t>(value.str.bytes.size());
+        add_envelope(o.tree, tvb_, pinfo_, base_ + static_cast<int>(content), static_cast<int>(value.str.bytes.size()),
+                     o.envelope.type);
     }
 }
 

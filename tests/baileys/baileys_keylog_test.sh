@@ -104,6 +104,10 @@ for capture in "${captures[@]}"; do
         test "$(fields "$pcap" funxmpp.noise.tag_valid funxmpp.noise.tag_valid -- "${with_keys[@]}" | tr ',' '\n' | grep -c '^1$')" = "$frames"
     check "$transport: no expert warning or error" \
         test "$(run_tshark -r "$pcap" "${with_keys[@]}" -Y 'funxmpp && _ws.expert.severity >= 0x00600000' 2>/dev/null | wc -l)" = 0
+    # The message's <enc> (session.mjs writes a pkmsg envelope by hand): read without a key.
+    check "$transport: the pkmsg envelope field by field" \
+        test "$(fields "$pcap" 'funxmpp.e2e.type == "pkmsg"' funxmpp.e2e.registration_id funxmpp.e2e.prekey_id \
+                funxmpp.e2e.signed_prekey_id funxmpp.e2e.counter -- "${with_keys[@]}")" = $'4321\t7\t1\t0'
 
     # Without the Noise key log: the frames are found and counted, nothing is decrypted.
     without=()

@@ -406,11 +406,23 @@ async function runClient (creds) {
 async function sendVariety (sock) {
   await sleep(100)  // after baileys' own queries on opening: the message gets a packet of its own
   const pseudoRandom = (length, seed) => Buffer.from(Array.from({ length }, (_, i) => (i * 131 + seed * 17 + (i >> 8)) & 0xff))
+  // A well-formed Signal pkmsg envelope (DESIGN 2.8) around opaque bytes: the version byte 0x33,
+  // then PreKeyWhisperMessage { 1 preKeyId, 2 baseKey, 3 identityKey, 4 message (a msg envelope:
+  // 0x33, WhisperMessage { 1 ratchetKey, 2 counter, 3 previousCounter, 4 ciphertext }, an 8-byte
+  // MAC), 5 registrationId, 6 signedPreKeyId }.
+  const varint = (n) => { const out = []; while (n > 0x7f) { out.push((n & 0x7f) | 0x80); n >>>= 7 } out.push(n); return Buffer.from(out) }
+  const field = (number, value) => Buffer.isBuffer(value)
+    ? Buffer.concat([varint(number << 3 | 2), varint(value.length), value])
+    : Buffer.concat([varint(number << 3), varint(value)])
+  const publicKey = (seed) => Buffer.concat([Buffer.from([5]), pseudoRandom(32, seed)])
+  const v3 = Buffer.from([0x33])
+  const msg = Buffer.concat([v3, field(1, publicKey(4)), field(2, 0), field(3, 0), field(4, pseudoRandom(160, 5)), pseudoRandom(8, 6)])
+  const pkmsg = Buffer.concat([v3, field(1, 7), field(2, publicKey(7)), field(3, publicKey(8)), field(4, msg), field(5, 4321), field(6, 1)])
   await sock.sendNode({
     tag: 'message',
     attrs: { to: '34600000002:3@s.whatsapp.net', type: 'text', id: '3EB0A1B2C3D4E5F60789', t: '1700000000' },
     content: [
-      { tag: 'enc', attrs: { v: '2', type: 'pkmsg' }, content: pseudoRandom(200, 1) },
+      { tag: 'enc', attrs: { v: '2', type: 'pkmsg' }, content: pkmsg },
       { tag: 'body', attrs: {}, content: 'héllo wörld ✓ <b>&</b>' },
       { tag: 'reporting', attrs: {}, content: [{ tag: 'reporting_token', attrs: { v: '2' }, content: pseudoRandom(16, 2) }] }
     ]

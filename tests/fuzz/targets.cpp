@@ -15,6 +15,7 @@
 #include "codec/noise_stream.hpp"
 #include "codec/protobuf.hpp"
 #include "codec/recording.hpp"
+#include "codec/signal_envelope.hpp"
 #include "codec/text.hpp"
 #include "codec/tree.hpp"
 #include "codec/xml.hpp"
@@ -269,6 +270,47 @@ void handshake(const std::uint8_t *data, std::size_t size)
     const std::string_view want[3] = {a, b, m.kind == HandshakeKind::ClientFinish ? std::string_view() : c};
     for (std::uint32_t n = 1; n <= 3; ++n)
         require(known_bytes(back, bytes, n) == want[n - 1]);
+}
+
+void envelope(const std::uint8_t *data, std::size_t size)
+{
+    if (size == 0)
+        return;
+    const auto type = static_cast<e2e::EnvelopeType>(data[0] % 3);
+    ++data, --size;
+    const e2e::Envelope e = e2e::parse_envelope(type, data, size);
+    for (const protobuf::Span *s : {&e.ratchet_key, &e.ciphertext, &e.mac, &e.base_key, &e.identity_key, &e.inner, &e.signature})
+        require(!s->present || s->offset + s->length <= size);
+    for (const protobuf::Number *n : {&e.counter, &e.previous_counter, &e.registration_id, &e.prekey_id,
+                                      &e.signed_prekey_id, &e.sender_key_id, &e.iteration})
+        require(!n->present || (n->length > 0 && n->offset + n->length <= size));
+    require(e.fault_offset <= size && !e2e::describe_fault(e).empty());
+    if (!e.ok())
+        return;
+    const auto at = [&](const protobuf::Span &s) {
+        return std::string_view(reinterpret_cast<const char *>(data) + s.offset, s.length);
+    };
+    const auto u32 = [](const protobuf::Number &n) { return static_cast<std::uint32_t>(n.value); };
+    const std::string msg = e2e::encode_msg(at(e.ratchet_key), u32(e.counter), u32(e.previous_counter), at(e.ciphertext), at(e.mac));
+    std::string again;
+    switch (type) {
+    case e2e::EnvelopeType::Msg: again = msg; break;
+    case e2e::EnvelopeType::PreKeyMsg:
+        again = e2e::encode_pkmsg(u32(e.registration_id), u32(e.prekey_id), u32(e.signed_prekey_id), at(e.base_key),
+                                  at(e.identity_key), msg);
+        break;
+    case e2e::EnvelopeType::SenderKeyMsg:
+        again = e2e::encode_skmsg(u32(e.sender_key_id), u32(e.iteration), at(e.ciphertext), at(e.signature));
+        break;
+    }
+    const e2e::Envelope back = e2e::parse_envelope(type, reinterpret_cast<const std::uint8_t *>(again.data()), again.size());
+    require(back.ok());
+    const auto same = [&](const protobuf::Span &a, const protobuf::Span &b) {
+        return a.present == b.present && at(a) == std::string_view(again).substr(b.offset, b.length);
+    };
+    require(same(e.ciphertext, back.ciphertext) && same(e.ratchet_key, back.ratchet_key) && same(e.signature, back.signature));
+    require(u32(back.counter) == u32(e.counter) && u32(back.iteration) == u32(e.iteration) &&
+            u32(back.registration_id) == u32(e.registration_id));
 }
 
 }  // namespace funxmpp::fuzz

@@ -28,5 +28,8 @@ void crypto(const std::uint8_t *data, std::size_t size);
 // The bytes as a successor handshake message (and as a bare protobuf message): every range
 // lies within the input, and the known keys and payloads re-encode and parse to themselves.
 void handshake(const std::uint8_t *data, std::size_t size);
+// data[0] picks msg, pkmsg or skmsg; the rest is an end-to-end envelope: every range lies
+// within it, and a whole one re-encodes to an envelope with the same values.
+void envelope(const std::uint8_t *data, std::size_t size);
 
 }  // namespace funxmpp::fuzz

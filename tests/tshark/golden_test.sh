@@ -79,13 +79,16 @@ for kind in $(cat "$WORK/kinds"); do
     run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y "$kind" -T fields -e frame.number 2>/dev/null | sort -un >"$WORK/got"
     check "$name: frames with $kind" same "$WORK/want" "$WORK/got"
 done
-awk -F '\t' '$2 ~ /^funxmpp\.(malformed\.|decompression_failed)/ { print $1 }' "$dir/$name.expert" | sort -un >"$WORK/want"
+# The expert items of error severity: a stanza's decode errors, a payload that does not inflate,
+# a malformed end-to-end envelope.
+errors_re='funxmpp\.(malformed\.|decompression_failed|e2e\.malformed)'
+grep -E $'\t'"$errors_re" "$dir/$name.expert" | cut -f1 | sort -un >"$WORK/want"
 run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y '_ws.expert.severity >= 0x00800000' -T fields -e frame.number 2>/dev/null | sort -un >"$WORK/got"
 check "$name: no other frame has an error" same "$WORK/want" "$WORK/got"
 
 # A pass that shows nothing but listens to expert items (tshark -q -z expert) still gets
 # every decode error.
-errors_want=$(grep -cE $'\tfunxmpp\\.(malformed\\.|decompression_failed)' "$dir/$name.expert")
+errors_want=$(grep -cE $'\t'"$errors_re" "$dir/$name.expert")
 errors_got=$(run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -q -z expert 2>/dev/null |
     awk '/^[A-Z][a-z]+ \([0-9]+\)$/ { errors = ($1 == "Errors") } errors && $3 == "FunXMPP" { n += $1 } END { print n + 0 }')
 check "$name: -q -z expert lists the $errors_want decode errors" test "$errors_got" = "$errors_want"

@@ -44,6 +44,7 @@ TEST(FuzzRegressions, Decoder) { replay("decoder", funxmpp::fuzz::decoder); }
 TEST(FuzzRegressions, Xml) { replay("xml", funxmpp::fuzz::xml); }
 TEST(FuzzRegressions, Crypto) { replay("crypto", funxmpp::fuzz::crypto); }
 TEST(FuzzRegressions, Handshake) { replay("handshake", funxmpp::fuzz::handshake); }
+TEST(FuzzRegressions, Envelope) { replay("envelope", funxmpp::fuzz::envelope); }
 TEST(FuzzRegressions, MdDecoder) { replay("md_decoder", funxmpp::fuzz::md_decoder); }
 TEST(FuzzRegressions, NoiseStream) { replay("noise_stream", funxmpp::fuzz::noise_stream); }
 

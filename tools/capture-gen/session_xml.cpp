@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "codec/signal_envelope.hpp"
 #include "codec/text.hpp"
 
 namespace funxmpp::capture {
@@ -97,9 +98,11 @@ private:
                 pos_ = end + 2;
                 unsigned long n = 0;
                 char c = 0;
+                char type[8] = "";
                 if (std::sscanf(what.c_str(), "random %lu", &n) == 1) {
-                    for (unsigned long i = 0; i < n; ++i)
-                        out += static_cast<char>(rng_() & 0xFF);
+                    out += random_bytes(n);
+                } else if (std::sscanf(what.c_str(), "envelope %7s %lu", type, &n) == 2) {
+                    out += envelope(type, n);
                 } else if (what.rfind("hex ", 0) == 0) {
                     std::optional<std::string> bytes = parse_hex(what.substr(4));
                     if (!bytes)
@@ -115,6 +118,47 @@ private:
             }
         }
         return out;
+    }
+
+    std::string random_bytes(std::size_t n)
+    {
+        std::string out;
+        for (std::size_t i = 0; i < n; ++i)
+            out += static_cast<char>(rng_() & 0xFF);
+        return out;
+    }
+
+    // A well-formed Signal envelope (DESIGN 2.8) of the type, its ciphertext N random bytes,
+    // its keys, numbers, MAC and signature random too (no key opens it).
+    std::string envelope(const std::string &type, std::size_t n)
+    {
+        e2e::EnvelopeType t{};
+        if (!e2e::envelope_type_of(type, t))
+            fail("{{envelope TYPE N}}: TYPE is msg, pkmsg or skmsg");
+        // One draw after another, in this order (argument order is unspecified in C++).
+        const auto key = [&] { return "\x05" + random_bytes(32); };
+        const auto small = [&](std::uint32_t below) { return static_cast<std::uint32_t>(rng_() % below); };
+        const auto msg = [&](std::uint32_t counter, std::uint32_t previous) {
+            const std::string ratchet = key(), ciphertext = random_bytes(n), mac = random_bytes(e2e::kMacLength);
+            return e2e::encode_msg(ratchet, counter, previous, ciphertext, mac);
+        };
+        switch (t) {
+        case e2e::EnvelopeType::Msg: {
+            const std::uint32_t counter = small(100), previous = small(100);
+            return msg(counter, previous);
+        }
+        case e2e::EnvelopeType::PreKeyMsg: {
+            const std::string base = key(), identity = key();
+            const std::uint32_t registration = small(16380) + 1, prekey = small(16777215), signed_prekey = small(16777215);
+            return e2e::encode_pkmsg(registration, prekey, signed_prekey, base, identity, msg(0, 0));
+        }
+        case e2e::EnvelopeType::SenderKeyMsg: {
+            const std::uint32_t id = static_cast<std::uint32_t>(rng_()), iteration = small(1000);
+            const std::string ciphertext = random_bytes(n), signature = random_bytes(e2e::kSignatureLength);
+            return e2e::encode_skmsg(id, iteration, ciphertext, signature);
+        }
+        }
+        return {};
     }
 
     Node element(unsigned depth)

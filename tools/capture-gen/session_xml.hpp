@@ -5,6 +5,8 @@
 //   {{random N}}     N bytes from the script's seeded generator (in content only)
 //   {{repeat N C}}   N times the character C (in content only)
 //   {{hex HEX}}      the bytes written in hex (in content only)
+//   {{envelope TYPE N}}  a well-formed Signal envelope (msg, pkmsg or skmsg: DESIGN 2.8) whose
+//                    ciphertext is N random bytes, its keys and numbers random too (in content only)
 // "<stream:stream ...>" is the stream start (never closed), "</stream:stream>" the end.
 // "<a></a>" is an empty child list; text content is data.
 #pragma once

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "e2e/envelope_view.hpp"
+
+#include <cstring>
+#include <string>
+
+#include "cpp_scope.hpp"
+
+namespace funxmpp::ws {
+
+namespace {
+
+using e2e::EnvelopeType;
+
+struct E2eFields {
+    int envelope = -1, type = -1, version = -1, message = -1;
+    int ratchet_key = -1, counter = -1, previous_counter = -1, ciphertext = -1, mac = -1;
+    int registration_id = -1, prekey_id = -1, signed_prekey_id = -1, base_key = -1, identity_key = -1;
+    int sender_key_id = -1, iteration = -1, signature = -1;
+    int ett_envelope = -1, ett_message = -1;
+    expert_field ei_malformed = EI_INIT;
+};
+E2eFields hf;
+
+void add_span(proto_tree *tree, int field, tvbuff_t *tvb, int base, const e2e::Span &s)
+{
+    if (s.present)
+        proto_tree_add_item(tree, field, tvb, base + static_cast<int>(s.offset), static_cast<int>(s.length), ENC_NA);
+}
+
+void add_number(proto_tree *tree, int field, tvbuff_t *tvb, int base, const e2e::Number &n)
+{
+    if (n.present)
+        proto_tree_add_uint64(tree, field, tvb, base + static_cast<int>(n.offset), static_cast<int>(n.length), n.value);
+}
+
+// A msg's fields (a msg envelope, or the one inside a pkmsg).
+void add_msg_fields(proto_tree *tree, tvbuff_t *tvb, int base, const e2e::Envelope &e)
+{
+    add_span(tree, hf.ratchet_key, tvb, base, e.ratchet_key);
+    add_number(tree, hf.counter, tvb, base, e.counter);
+    add_number(tree, hf.previous_counter, tvb, base, e.previous_counter);
+    add_span(tree, hf.ciphertext, tvb, base, e.ciphertext);
+    add_span(tree, hf.mac, tvb, base, e.mac);
+}
+
+}  // namespace
+
+void register_e2e_fields(int proto, expert_module_t *expert)
+{
+    static hf_register_info fields[] = {
+        {&hf.envelope, {"Signal envelope", "funxmpp.e2e", FT_NONE, BASE_NONE, nullptr, 0x0,
+                        "An end-to-end encrypted payload: the content of an <enc> node", HFILL}},
+        {&hf.type, {"Type", "funxmpp.e2e.type", FT_STRING, BASE_NONE, nullptr, 0x0,
+                    "msg (a Signal session's message), pkmsg (one that opens a session) or skmsg (a group's)",
+                    HFILL}},
+        {&hf.version, {"Version", "funxmpp.e2e.version", FT_UINT8, BASE_HEX, nullptr, 0x0,
+                       "0x33: Signal protocol version 3", HFILL}},
+        {&hf.message, {"Message", "funxmpp.e2e.message", FT_NONE, BASE_NONE, nullptr, 0x0,
+                       "The msg envelope a pkmsg carries", HFILL}},
+        {&hf.ratchet_key, {"Ratchet key", "funxmpp.e2e.ratchet_key", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                           "The sender's ratchet public key (0x05 and a Curve25519 key)", HFILL}},
+        {&hf.counter, {"Counter", "funxmpp.e2e.counter", FT_UINT64, BASE_DEC, nullptr, 0x0,
+                       "Number of the message in its sending chain", HFILL}},
+        {&hf.previous_counter, {"Previous counter", "funxmpp.e2e.previous_counter", FT_UINT64, BASE_DEC, nullptr, 0x0,
+                                "Length of the sender's previous sending chain", HFILL}},
+        {&hf.ciphertext, {"Ciphertext", "funxmpp.e2e.ciphertext", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                          "AES-256-CBC ciphertext of the padded Message protobuf", HFILL}},
+        {&hf.mac, {"MAC", "funxmpp.e2e.mac", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                   "The first 8 bytes of the message's HMAC-SHA256", HFILL}},
+        {&hf.registration_id, {"Registration ID", "funxmpp.e2e.registration_id", FT_UINT64, BASE_DEC, nullptr, 0x0,
+                               "The sender's registration id", HFILL}},
+        {&hf.prekey_id, {"Prekey ID", "funxmpp.e2e.prekey_id", FT_UINT64, BASE_DEC, nullptr, 0x0,
+                         "The recipient's one-time prekey used to open the session", HFILL}},
+        {&hf.signed_prekey_id, {"Signed prekey ID", "funxmpp.e2e.signed_prekey_id", FT_UINT64, BASE_DEC, nullptr, 0x0,
+                                "The recipient's signed prekey used to open the session", HFILL}},
+        {&hf.base_key, {"Base key", "funxmpp.e2e.base_key", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                        "The sender's base public key for the session", HFILL}},
+        {&hf.identity_key, {"Identity key", "funxmpp.e2e.identity_key", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                            "The sender's identity public key", HFILL}},
+        {&hf.sender_key_id, {"Sender key ID", "funxmpp.e2e.sender_key_id", FT_UINT64, BASE_DEC, nullptr, 0x0,
+                             "Which of the sender's group keys", HFILL}},
+        {&hf.iteration, {"Iteration", "funxmpp.e2e.iteration", FT_UINT64, BASE_DEC, nullptr, 0x0,
+                         "Number of the message in the sender key's chain", HFILL}},
+        {&hf.signature, {"Signature", "funxmpp.e2e.signature", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                         "The sender's signature of the group message", HFILL}},
+    };
+    static int *ett[] = {&hf.ett_envelope, &hf.ett_message};
+    static ei_register_info ei[] = {
+        {&hf.ei_malformed, {"funxmpp.e2e.malformed", PI_MALFORMED, PI_ERROR, "Malformed Signal envelope", EXPFILL}},
+    };
+    proto_register_field_array(proto, fields, array_length(fields));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert, ei, array_length(ei));
+}
+
+bool e2e_fields_referenced(proto_tree *tree)
+{
+    for (int field : {hf.envelope, hf.type, hf.version, hf.message, hf.ratchet_key, hf.counter, hf.previous_counter,
+                      hf.ciphertext, hf.mac, hf.registration_id, hf.prekey_id, hf.signed_prekey_id, hf.base_key,
+                      hf.identity_key, hf.sender_key_id, hf.iteration, hf.signature, hf.ei_malformed.hf})
+        if (proto_field_is_referenced(tree, field))
+            return true;
+    return false;
+}
+
+void add_envelope(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int size, EnvelopeType type)
+{
+    const guint8 *bytes = tvb_get_ptr(tvb, offset, size);
+    const e2e::Envelope e = e2e::parse_envelope(type, bytes, static_cast<std::size_t>(size));
+    const char *name = e2e::envelope_type_name(type);
+    proto_item *top = proto_tree_add_item(tree, hf.envelope, tvb, offset, size, ENC_NA);
+    proto_item_append_text(top, " (%s)", name);
+    proto_tree *t = proto_item_add_subtree(top, hf.ett_envelope);
+    proto_item_set_generated(proto_tree_add_string(t, hf.type, tvb, offset, 0, name));
+    if (size > 0)
+        proto_tree_add_item(t, hf.version, tvb, offset, 1, ENC_NA);
+    switch (type) {
+    case EnvelopeType::Msg:
+        add_msg_fields(t, tvb, offset, e);
+        break;
+    case EnvelopeType::PreKeyMsg:
+        add_number(t, hf.registration_id, tvb, offset, e.registration_id);
+        add_number(t, hf.prekey_id, tvb, offset, e.prekey_id);
+        add_number(t, hf.signed_prekey_id, tvb, offset, e.signed_prekey_id);
+        add_span(t, hf.base_key, tvb, offset, e.base_key);
+        add_span(t, hf.identity_key, tvb, offset, e.identity_key);
+        if (e.inner.present) {
+            const int inner = offset + static_cast<int>(e.inner.offset);
+            proto_item *m = proto_tree_add_item(t, hf.message, tvb, inner, static_cast<int>(e.inner.length), ENC_NA);
+            proto_item_append_text(m, " (msg)");
+            proto_tree *mt = proto_item_add_subtree(m, hf.ett_message);
+            if (e.inner.length > 0)
+                proto_tree_add_item(mt, hf.version, tvb, inner, 1, ENC_NA);
+            add_msg_fields(mt, tvb, offset, e);
+        }
+        break;
+    case EnvelopeType::SenderKeyMsg:
+        add_number(t, hf.sender_key_id, tvb, offset, e.sender_key_id);
+        add_number(t, hf.iteration, tvb, offset, e.iteration);
+        add_span(t, hf.ciphertext, tvb, offset, e.ciphertext);
+        add_span(t, hf.signature, tvb, offset, e.signature);
+        break;
+    }
+    if (e.ok())
+        return;
+    char why[160] = "";
+    cpp_scope([&] {
+        const std::string text = e2e::describe_fault(e);
+        std::strncpy(why, text.c_str(), sizeof why - 1);
+    });
+    const int at = static_cast<int>(e.fault_offset);
+    proto_tree_add_expert_format(t, pinfo, &hf.ei_malformed, tvb, offset + at, size - at,
+                                 "Malformed Signal %s envelope at byte %d: %s", name, at, why);
+    proto_item_append_text(top, " [Malformed]");
+}
+
+}  // namespace funxmpp::ws

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The end-to-end layer's envelopes shown (DESIGN 2.8): the content of an <enc> node of type
+// msg, pkmsg or skmsg, field by field at its bytes (funxmpp.e2e.*), without any key; a fault
+// gets funxmpp.e2e.malformed where it is, and what came before it is still shown.
+#pragma once
+
+#include "ws_compat.h"
+
+#include <epan/expert.h>
+#include <epan/packet.h>
+
+#include "codec/signal_envelope.hpp"
+
+namespace funxmpp::ws {
+
+void register_e2e_fields(int proto, expert_module_t *expert);
+// A filter or a field extraction names one of the funxmpp.e2e fields.
+bool e2e_fields_referenced(proto_tree *tree);
+
+// Whether an <enc> node's attributes make its content an envelope we read: a type of msg,
+// pkmsg or skmsg, and no v other than 2 (v="1" was the TextSecure version 2 of 2015).
+struct EnvelopeNode {
+    bool enc = false, old_version = false, typed = false;
+    e2e::EnvelopeType type = e2e::EnvelopeType::Msg;
+    bool readable() const { return enc && typed && !old_version; }
+};
+
+// Adds the envelope of `size` bytes at `offset` in `tvb` under `tree`.
+void add_envelope(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int size, e2e::EnvelopeType type);
+
+}  // namespace funxmpp::ws
