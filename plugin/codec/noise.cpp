@@ -107,6 +107,12 @@ std::optional<Key32> x25519_public(const Key32 &private_key)
     return x25519(private_key, base);
 }
 
+std::optional<Key32> sha256_digest(std::string_view data)
+{
+    Key32 out;
+    return sha256(out, {buffer(data)}) ? std::optional<Key32>(out) : std::nullopt;
+}
+
 std::optional<std::array<Key32, 2>> hkdf(const Key32 &salt, std::string_view ikm)
 {
     // RFC 5869 with empty info: PRK = HMAC(salt, ikm), T1 = HMAC(PRK, 01), T2 = HMAC(PRK, T1 || 02).

@@ -26,6 +26,9 @@ std::optional<Key32> key_from(std::string_view bytes);
 std::optional<Key32> x25519(const Key32 &private_key, const Key32 &public_key);
 std::optional<Key32> x25519_public(const Key32 &private_key);
 
+// SHA-256 of the bytes.
+std::optional<Key32> sha256_digest(std::string_view data);
+
 // HKDF-SHA256(salt, ikm, info = "", L = 64), split into its two halves.
 std::optional<std::array<Key32, 2>> hkdf(const Key32 &salt, std::string_view ikm);
 
