@@ -20,6 +20,7 @@
 #include "conversation.hpp"
 #include "fields.hpp"
 #include "funxmpp/frame_view.hpp"
+#include "e2e/payload_decrypt.hpp"
 #include "noise/noise_keys.hpp"
 #include "noise/noise_transport.hpp"
 #include "protocols.hpp"
@@ -346,6 +347,7 @@ void proto_register_funxmpp()
                                     &pref_ports, 65535);
     register_passwords_table(module);
     register_noise_keylog(module);
+    register_payload_decrypt();
     prefs_register_bool_preference(module, "registration_passwords", "Use passwords of registration answers",
                                    "Decrypt the FunXMPP sessions of a phone with the password that a registration "
                                    "answer (/v2/register, /v2/exist) earlier in the capture returned",

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cpp_scope.hpp"
+#include "e2e/payload_decrypt.hpp"
 
 namespace funxmpp::ws {
 
@@ -17,8 +18,9 @@ struct E2eFields {
     int ratchet_key = -1, counter = -1, previous_counter = -1, ciphertext = -1, mac = -1;
     int registration_id = -1, prekey_id = -1, signed_prekey_id = -1, base_key = -1, identity_key = -1;
     int sender_key_id = -1, iteration = -1, signature = -1;
+    int decrypted = -1, key_source = -1, plaintext = -1;
     int ett_envelope = -1, ett_message = -1;
-    expert_field ei_malformed = EI_INIT;
+    expert_field ei_malformed = EI_INIT, ei_no_key = EI_INIT, ei_undecryptable = EI_INIT;
 };
 E2eFields hf;
 
@@ -42,6 +44,43 @@ void add_msg_fields(proto_tree *tree, tvbuff_t *tvb, int base, const e2e::Envelo
     add_number(tree, hf.previous_counter, tvb, base, e.previous_counter);
     add_span(tree, hf.ciphertext, tvb, base, e.ciphertext);
     add_span(tree, hf.mac, tvb, base, e.mac);
+}
+
+void add_key_source(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, int at, int length, guint32 line)
+{
+    proto_item_set_generated(proto_tree_add_string(
+        t, hf.key_source, tvb, at, length, wmem_strdup_printf(pinfo->pool, "WA_SIGNAL_KEY (key log line %u)", line)));
+}
+
+// The payload opened with the key log (DESIGN 2.8), or why not.
+void add_payload(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, int offset, const e2e::Span &ciphertext)
+{
+    const int at = offset + static_cast<int>(ciphertext.offset), length = static_cast<int>(ciphertext.length);
+    const PayloadOutcome o = open_signal_payload(tvb_get_ptr(tvb, at, length), ciphertext.length);
+    proto_item_set_generated(proto_tree_add_boolean(t, hf.decrypted, tvb, at, length, o.status == PayloadOutcome::Opened));
+    switch (o.status) {
+    case PayloadOutcome::NoKeyLog:
+        proto_tree_add_expert_format(t, pinfo, &hf.ei_no_key, tvb, at, length, "Not decrypted: %s", o.why);
+        return;
+    case PayloadOutcome::NoLine:
+        proto_tree_add_expert_format(t, pinfo, &hf.ei_no_key, tvb, at, length,
+                                     "Not decrypted: no WA_SIGNAL_KEY line in the key log names this payload "
+                                     "(by the SHA-256 of its ciphertext)");
+        return;
+    case PayloadOutcome::Fault:
+        add_key_source(t, tvb, pinfo, at, length, o.line_number);
+        proto_tree_add_expert_format(t, pinfo, &hf.ei_undecryptable, tvb, at, length,
+                                     "The WA_SIGNAL_KEY line %u does not open this payload: %s", o.line_number,
+                                     e2e::payload_fault_text(o.fault));
+        return;
+    case PayloadOutcome::Opened:
+        break;
+    }
+    add_key_source(t, tvb, pinfo, at, length, o.line_number);
+    tvbuff_t *plain = tvb_new_child_real_data(tvb, o.message, static_cast<guint>(o.message_length),
+                                              static_cast<gint>(o.message_length));
+    add_new_data_source(pinfo, plain, "Decrypted Signal payload");
+    proto_tree_add_item(t, hf.plaintext, plain, 0, -1, ENC_NA);
 }
 
 }  // namespace
@@ -84,10 +123,19 @@ void register_e2e_fields(int proto, expert_module_t *expert)
                          "Number of the message in the sender key's chain", HFILL}},
         {&hf.signature, {"Signature", "funxmpp.e2e.signature", FT_BYTES, BASE_NONE, nullptr, 0x0,
                          "The sender's signature of the group message", HFILL}},
+        {&hf.decrypted, {"Decrypted", "funxmpp.e2e.decrypted", FT_BOOLEAN, BASE_NONE, nullptr, 0x0,
+                         "The payload opened with a WA_SIGNAL_KEY line of the key log", HFILL}},
+        {&hf.key_source, {"Key source", "funxmpp.e2e.key_source", FT_STRING, BASE_NONE, nullptr, 0x0,
+                          "Which key log line holds the payload's key", HFILL}},
+        {&hf.plaintext, {"Message protobuf", "funxmpp.e2e.plaintext", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                         "The decrypted payload without its padding: a Message protobuf", HFILL}},
     };
     static int *ett[] = {&hf.ett_envelope, &hf.ett_message};
     static ei_register_info ei[] = {
         {&hf.ei_malformed, {"funxmpp.e2e.malformed", PI_MALFORMED, PI_ERROR, "Malformed Signal envelope", EXPFILL}},
+        {&hf.ei_no_key, {"funxmpp.e2e.no_key", PI_UNDECODED, PI_NOTE, "End-to-end payload not decrypted", EXPFILL}},
+        {&hf.ei_undecryptable, {"funxmpp.e2e.undecryptable", PI_DECRYPTION, PI_WARN,
+                                "End-to-end payload does not open with its key", EXPFILL}},
     };
     proto_register_field_array(proto, fields, array_length(fields));
     proto_register_subtree_array(ett, array_length(ett));
@@ -98,7 +146,8 @@ bool e2e_fields_referenced(proto_tree *tree)
 {
     for (int field : {hf.envelope, hf.type, hf.version, hf.message, hf.ratchet_key, hf.counter, hf.previous_counter,
                       hf.ciphertext, hf.mac, hf.registration_id, hf.prekey_id, hf.signed_prekey_id, hf.base_key,
-                      hf.identity_key, hf.sender_key_id, hf.iteration, hf.signature, hf.ei_malformed.hf})
+                      hf.identity_key, hf.sender_key_id, hf.iteration, hf.signature, hf.decrypted, hf.key_source,
+                      hf.plaintext, hf.ei_malformed.hf, hf.ei_no_key.hf, hf.ei_undecryptable.hf})
         if (proto_field_is_referenced(tree, field))
             return true;
     return false;
@@ -142,8 +191,10 @@ void add_envelope(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offse
         add_span(t, hf.signature, tvb, offset, e.signature);
         break;
     }
-    if (e.ok())
+    if (e.ok()) {
+        add_payload(t, tvb, pinfo, offset, e.ciphertext);
         return;
+    }
     char why[160] = "";
     cpp_scope([&] {
         const std::string text = e2e::describe_fault(e);

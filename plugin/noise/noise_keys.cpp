@@ -79,6 +79,21 @@ NoiseKeyLookup noise_key_for(noise::KeyLineKind kind, const noise::Key32 &epheme
     return r;
 }
 
+NoiseKeyLookup signal_key_for(const noise::Key32 &ciphertext_sha256)
+{
+    NoiseKeyLookup r{};
+    cpp_scope([&] {
+        refresh();
+        for (std::size_t i = 0; i < loaded.lines().size(); ++i)
+            if (loaded.lines()[i].kind == noise::KeyLineKind::SignalKey &&
+                loaded.lines()[i].ciphertext_sha256 == ciphertext_sha256) {
+                r = found(i);
+                return;
+            }
+    });
+    return r;
+}
+
 NoiseKeyLookup noise_anonymous_key(std::size_t i)
 {
     NoiseKeyLookup r{};

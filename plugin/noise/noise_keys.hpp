@@ -24,6 +24,8 @@ struct NoiseKeyLookup {
     guint32 line_number;  // in the file, from 1
 };
 NoiseKeyLookup noise_key_for(noise::KeyLineKind kind, const noise::Key32 &ephemeral_public);
+// The WA_SIGNAL_KEY line of an end-to-end payload, by the SHA-256 of its ciphertext (DESIGN 2.8).
+NoiseKeyLookup signal_key_for(const noise::Key32 &ciphertext_sha256);
 // The i-th "-" line (transport keys of no named connection), in file order.
 NoiseKeyLookup noise_anonymous_key(std::size_t i);
 // Why no connection can have keys (no key log set, or its file cannot be read), else nullptr.

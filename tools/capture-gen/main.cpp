@@ -512,6 +512,12 @@ void Session::finish()
             if (e.kind == kind)
                 out << packet << (e.text.empty() ? "" : "\t" + e.text) << '\n';
     }
+    // The keys of its {{signal ...}} payloads, if any: the analyst's key log (DESIGN 2.8).
+    if (!recorded_signal_keys().empty()) {
+        std::ofstream keylog(stem_ + ".keylog", std::ios::trunc);
+        for (const std::string &l : recorded_signal_keys())
+            keylog << l << '\n';
+    }
 }
 
 }  // namespace

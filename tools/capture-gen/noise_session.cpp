@@ -244,6 +244,10 @@ void NoiseSession::queue_transport(int line, int side, const std::string &rest)
             fail(line, "no node format known for this version: use garbage frames");
         const bool compressed = word == "compressed";
         Node node = parse_stanza(compressed ? rest.substr(rest.find('<')) : rest, rng_);
+        // The keys of its {{signal ...}} payloads follow in the key log, as a client writes them.
+        for (std::string &l : recorded_signal_keys())
+            keylog_.push_back(std::move(l));
+        recorded_signal_keys().clear();
         const std::string encoded = encode_node(*d, node);
         plaintext = compressed ? std::string(1, '\x02') + zlib_compress(encoded) : std::string(1, '\0') + encoded;
         std::optional<std::string> sealed = noise::gcm_seal(key, counter_[side], plaintext);

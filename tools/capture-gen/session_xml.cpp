@@ -9,7 +9,10 @@
 #include <cstdlib>
 #include <optional>
 
+#include "codec/noise.hpp"
+#include "codec/protobuf.hpp"
 #include "codec/signal_envelope.hpp"
+#include "codec/signal_payload.hpp"
 #include "codec/text.hpp"
 
 namespace funxmpp::capture {
@@ -103,6 +106,11 @@ private:
                     out += random_bytes(n);
                 } else if (std::sscanf(what.c_str(), "envelope %7s %lu", type, &n) == 2) {
                     out += envelope(type, n);
+                } else if (int used = 0;
+                           std::sscanf(what.c_str(), "signal-wrong-key %7s %n", type, &used) == 1 && used > 0) {
+                    out += signal(type, what.substr(static_cast<std::size_t>(used)), true);
+                } else if (int used = 0; std::sscanf(what.c_str(), "signal %7s %n", type, &used) == 1 && used > 0) {
+                    out += signal(type, what.substr(static_cast<std::size_t>(used)), false);
                 } else if (what.rfind("hex ", 0) == 0) {
                     std::optional<std::string> bytes = parse_hex(what.substr(4));
                     if (!bytes)
@@ -132,14 +140,52 @@ private:
     // its keys, numbers, MAC and signature random too (no key opens it).
     std::string envelope(const std::string &type, std::size_t n)
     {
+        return envelope_around(type, [&] { return random_bytes(n); });
+    }
+
+    // A Message { conversation = TEXT } sealed as WhatsApp does (random padding, AES-256-CBC with
+    // a random key and IV) in an envelope of the type; its WA_SIGNAL_KEY line is recorded (with
+    // another key than the one that sealed it when `wrong_key`).
+    std::string signal(const std::string &type, const std::string &text, bool wrong_key)
+    {
+        std::string message;
+        protobuf::put_bytes(message, 1, text);
+        noise::Key32 key;
+        e2e::Iv iv;
+        for (auto &b : key)
+            b = static_cast<std::uint8_t>(rng_() & 0xFF);
+        for (auto &b : iv)
+            b = static_cast<std::uint8_t>(rng_() & 0xFF);
+        const auto padding = static_cast<std::uint8_t>(rng_() % 16 + 1);
+        const std::string ciphertext = e2e::seal_payload(message, padding, key, iv);
+        const std::optional<noise::Key32> hash = noise::sha256_digest(ciphertext);
+        if (ciphertext.empty() || !hash)
+            fail("{{signal ...}}: libgcrypt refused");
+        if (wrong_key)
+            key[0] ^= 0x80;
+        std::string line = "WA_SIGNAL_KEY ";
+        append_hex(line, noise::as_view(*hash));
+        line += ' ';
+        append_hex(line, noise::as_view(key));
+        line += ' ';
+        append_hex(line, std::string_view(reinterpret_cast<const char *>(iv.data()), iv.size()));
+        recorded_signal_keys().push_back(std::move(line));
+        return envelope_around(type, [&] { return ciphertext; });
+    }
+
+    // The envelope's other fields random, its ciphertext from make_ciphertext() (called where a
+    // random ciphertext would be drawn, so that the draws keep their order).
+    template <class MakeCiphertext>
+    std::string envelope_around(const std::string &type, MakeCiphertext make_ciphertext)
+    {
         e2e::EnvelopeType t{};
         if (!e2e::envelope_type_of(type, t))
-            fail("{{envelope TYPE N}}: TYPE is msg, pkmsg or skmsg");
+            fail("{{envelope|signal TYPE ...}}: TYPE is msg, pkmsg or skmsg");
         // One draw after another, in this order (argument order is unspecified in C++).
         const auto key = [&] { return "\x05" + random_bytes(32); };
         const auto small = [&](std::uint32_t below) { return static_cast<std::uint32_t>(rng_() % below); };
         const auto msg = [&](std::uint32_t counter, std::uint32_t previous) {
-            const std::string ratchet = key(), ciphertext = random_bytes(n), mac = random_bytes(e2e::kMacLength);
+            const std::string ratchet = key(), ciphertext = make_ciphertext(), mac = random_bytes(e2e::kMacLength);
             return e2e::encode_msg(ratchet, counter, previous, ciphertext, mac);
         };
         switch (t) {
@@ -154,7 +200,7 @@ private:
         }
         case e2e::EnvelopeType::SenderKeyMsg: {
             const std::uint32_t id = static_cast<std::uint32_t>(rng_()), iteration = small(1000);
-            const std::string ciphertext = random_bytes(n), signature = random_bytes(e2e::kSignatureLength);
+            const std::string ciphertext = make_ciphertext(), signature = random_bytes(e2e::kSignatureLength);
             return e2e::encode_skmsg(id, iteration, ciphertext, signature);
         }
         }
@@ -216,6 +262,12 @@ private:
 };
 
 }  // namespace
+
+std::vector<std::string> &recorded_signal_keys()
+{
+    static std::vector<std::string> lines;
+    return lines;
+}
 
 Node parse_stanza(const std::string &xml, std::mt19937 &rng)
 {

@@ -7,6 +7,9 @@
 //   {{hex HEX}}      the bytes written in hex (in content only)
 //   {{envelope TYPE N}}  a well-formed Signal envelope (msg, pkmsg or skmsg: DESIGN 2.8) whose
 //                    ciphertext is N random bytes, its keys and numbers random too (in content only)
+//   {{signal TYPE TEXT}} the same around a Message { conversation = TEXT } sealed as WhatsApp
+//                    does, its key recorded for the key log (recorded_signal_keys);
+//   {{signal-wrong-key TYPE TEXT}} ... recorded with another key (it will not open)
 // "<stream:stream ...>" is the stream start (never closed), "</stream:stream>" the end.
 // "<a></a>" is an empty child list; text content is data.
 #pragma once
@@ -25,6 +28,10 @@ struct XmlError : std::runtime_error {
 };
 
 Node parse_stanza(const std::string &xml, std::mt19937 &rng);
+
+// The WA_SIGNAL_KEY lines (DESIGN 2.8) of the {{signal ...}} payloads parsed so far, in order:
+// the script's runner moves them into the capture's key log.
+std::vector<std::string> &recorded_signal_keys();
 
 // The element labels the dissector's verbose tree shows for a stanza: each element's start tag,
 // two spaces of indent per depth (at most 39 levels, as tshark's text output indents).

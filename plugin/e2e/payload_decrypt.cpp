@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "e2e/payload_decrypt.hpp"
+
+#include <string>
+#include <unordered_map>
+
+#include "cpp_scope.hpp"
+#include "noise/noise_keys.hpp"
+
+namespace funxmpp::ws {
+
+namespace {
+
+struct Kept {
+    PayloadOutcome::Status status;
+    e2e::PayloadFault fault;
+    guint32 line_number;
+    std::string message;
+};
+
+// By the ciphertext's SHA-256 (its first 8 bytes index, the whole hash is compared).
+struct HashKey {
+    std::size_t operator()(const noise::Key32 &k) const
+    {
+        std::size_t h = 0;
+        for (int i = 0; i < 8; ++i)
+            h = h << 8 | k[i];
+        return h;
+    }
+};
+std::unordered_map<noise::Key32, Kept, HashKey> kept;
+
+void forget_payloads() { cpp_scope([] { kept.clear(); }); }
+
+}  // namespace
+
+void register_payload_decrypt() { register_cleanup_routine(forget_payloads); }
+
+PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t length)
+{
+    PayloadOutcome r{PayloadOutcome::NoKeyLog, e2e::PayloadFault::None, 0, nullptr, 0, nullptr};
+    if (const char *problem = noise_keylog_problem(); problem != nullptr) {
+        r.why = problem;
+        return r;
+    }
+    const std::string_view bytes(reinterpret_cast<const char *>(ciphertext), length);
+    std::optional<noise::Key32> hash;
+    cpp_scope([&] { hash = noise::sha256_digest(bytes); });
+    if (!hash) {
+        r.status = PayloadOutcome::Fault;
+        r.fault = e2e::PayloadFault::Crypto;
+        return r;
+    }
+    const Kept *k = nullptr;
+    cpp_scope([&] {
+        auto it = kept.find(*hash);
+        if (it == kept.end()) {
+            Kept fresh{PayloadOutcome::NoLine, e2e::PayloadFault::None, 0, {}};
+            const NoiseKeyLookup line = signal_key_for(*hash);
+            if (line.found) {
+                e2e::OpenedPayload p = e2e::open_payload(bytes, line.line.first, line.line.iv);
+                fresh = Kept{p.fault == e2e::PayloadFault::None ? PayloadOutcome::Opened : PayloadOutcome::Fault, p.fault,
+                             line.line_number, std::move(p.message)};
+            }
+            it = kept.emplace(*hash, std::move(fresh)).first;
+        }
+        k = &it->second;
+    });
+    if (k == nullptr) {
+        r.status = PayloadOutcome::Fault;
+        r.fault = e2e::PayloadFault::Crypto;
+        return r;
+    }
+    r.status = k->status;
+    r.fault = k->fault;
+    r.line_number = k->line_number;
+    r.message = reinterpret_cast<const std::uint8_t *>(k->message.data());
+    r.message_length = k->message.size();
+    return r;
+}
+
+}  // namespace funxmpp::ws

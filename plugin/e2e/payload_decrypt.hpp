@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// End-to-end payloads opened with the key log's WA_SIGNAL_KEY lines (DESIGN 2.8). The outcome
+// for a ciphertext is kept from the first time it is asked for until the capture file is
+// closed, so every pass and every click shows the same, whatever the key log does meanwhile.
+#pragma once
+
+#include "ws_compat.h"
+
+#include <epan/packet.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "codec/signal_payload.hpp"
+
+namespace funxmpp::ws {
+
+void register_payload_decrypt();
+
+struct PayloadOutcome {
+    enum Status : std::uint8_t { NoKeyLog, NoLine, Fault, Opened } status;
+    e2e::PayloadFault fault;
+    guint32 line_number;           // the WA_SIGNAL_KEY line (Fault, Opened)
+    const std::uint8_t *message;   // Opened: the Message protobuf, valid until the file closes
+    std::size_t message_length;
+    const char *why;               // NoKeyLog: what is missing
+};
+PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t length);
+
+}  // namespace funxmpp::ws
