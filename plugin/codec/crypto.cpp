@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "codec/crypto.hpp"
 
+#include <algorithm>
 #include <gcrypt.h>
 
 #include <cstring>
@@ -62,6 +63,22 @@ SessionKeys derive_keys(AuthMechanism mechanism, std::string_view password, std:
     }
     keys.count = 4;
     return keys;
+}
+
+std::string base64_encode(std::string_view bytes)
+{
+    static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+        std::uint32_t v = 0;
+        for (std::size_t k = 0; k < 3; ++k)
+            v = v << 8 | (k < n ? static_cast<std::uint8_t>(bytes[i + k]) : 0);
+        for (std::size_t k = 0; k < 4; ++k)
+            out += k <= n ? kAlphabet[(v >> (18 - 6 * k)) & 0x3F] : '=';
+    }
+    return out;
 }
 
 std::optional<std::string> base64_decode(std::string_view text)

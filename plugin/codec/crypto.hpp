@@ -39,6 +39,8 @@ SessionKeys derive_keys(AuthMechanism mechanism, std::string_view password, std:
 
 // Standard base64 (RFC 4648, '=' padding optional); nullopt when not base64.
 std::optional<std::string> base64_decode(std::string_view text);
+// Standard base64 with '=' padding.
+std::string base64_encode(std::string_view bytes);
 
 // RC4 whose first `drop` keystream bytes are discarded. Not copyable: its state is the
 // position in the stream.

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A protobuf message read with the Message schema (proto_schema.hpp, DESIGN 2.8):
+//  - as JSON equal, as a JSON value, to what protobuf.js's toJSON() prints for it (Baileys'
+//    proto.Message.toJSON()): field names as in WAProto.proto, fields in the schema's order,
+//    only those on the wire, repeated ones as arrays (packed or not), a singular message given
+//    twice merged, bytes in base64, 64-bit integers as strings, enums by name (by number where
+//    the schema has no name), floats as numbers ("NaN", "Infinity" as strings); fields the
+//    schema does not know are left out (and counted);
+//  - as display items in wire order, with offsets, for the tree;
+//  - with the texts people read: conversation, an extended text, a caption.
+// Bounded: nesting beyond kMaxProtoDepth stops there (said); never reads past the bytes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "codec/proto_schema.hpp"
+#include "codec/protobuf.hpp"
+
+namespace funxmpp::e2e {
+
+constexpr unsigned kMaxProtoDepth = 32;
+
+struct ProtoItem {
+    unsigned depth = 0;                  // 0: a field of the top message
+    std::size_t offset = 0, length = 0;  // the whole field, tag included
+    std::string label;                   // "name: value", "name" for a message, or what is unknown
+    bool message = false;                // the items after it, one deeper, are its fields
+    bool unknown = false;                // a field number the schema does not name
+    bool mismatch = false;               // a wire type that does not fit the schema's type
+};
+
+struct DecodedMessage {
+    std::string json;
+    std::vector<ProtoItem> items;
+    std::vector<std::string> texts;
+    std::size_t unknown_fields = 0;
+    bool too_deep = false;
+    protobuf::Error error = protobuf::Error::None;  // the first malformed part, and where
+    std::size_t error_offset = 0;
+    bool ok() const { return error == protobuf::Error::None && !too_deep; }
+};
+
+DecodedMessage decode_message(const ProtoSchema &schema, int message_index, const std::uint8_t *data, std::size_t size);
+
+}  // namespace funxmpp::e2e
