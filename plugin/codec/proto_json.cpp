@@ -221,7 +221,8 @@ public:
     }
 
     // Display items of one message's bytes, in wire order.
-    void items(int index, const std::uint8_t *data, std::size_t base, std::size_t size, unsigned depth)
+    // `quoted`: inside a ContextInfo (a quoted message's text is not what this one says).
+    void items(int index, const std::uint8_t *data, std::size_t base, std::size_t size, unsigned depth, bool quoted = false)
     {
         if (depth >= kMaxProtoDepth) {
             out_.too_deep = true;
@@ -258,13 +259,15 @@ public:
                 item.label = known->name;
                 item.message = true;
                 out_.items.push_back(std::move(item));
-                items(known->target, s.data, f.value_offset, f.value_length, depth + 1);
+                const bool context = schema_.messages[static_cast<std::size_t>(known->target)].name == "ContextInfo";
+                items(known->target, s.data, f.value_offset, f.value_length, depth + 1, quoted || context);
                 continue;
             }
             if (known->kind == ProtoKind::String) {
                 const std::string_view text(reinterpret_cast<const char *>(value), f.value_length);
                 item.label = known->name + ": " + readable(text);
-                note_text(m, *known, text);
+                if (!quoted)
+                    note_text(m, *known, text);
             } else if (known->kind == ProtoKind::Bytes) {
                 std::string hex;
                 append_hex(hex, std::string_view(reinterpret_cast<const char *>(value), std::min<std::size_t>(f.value_length, 32)));
@@ -383,7 +386,7 @@ private:
         return true;
     }
 
-    // What people read: the conversation, an extended text, a caption.
+    // What people read: the conversation, an extended text, a caption (not those of a quoted message).
     void note_text(const ProtoMessage &m, const ProtoField &f, std::string_view text)
     {
         if ((m.name == "Message" && f.name == "conversation") ||

@@ -7,7 +7,7 @@
 //    the schema has no name), floats as numbers ("NaN", "Infinity" as strings); fields the
 //    schema does not know are left out (and counted);
 //  - as display items in wire order, with offsets, for the tree;
-//  - with the texts people read: conversation, an extended text, a caption.
+//  - with the texts people read: conversation, an extended text, a caption (not a quoted one's).
 // Bounded: nesting beyond kMaxProtoDepth stops there (said); never reads past the bytes.
 #pragma once
 

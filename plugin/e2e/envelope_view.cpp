@@ -18,9 +18,10 @@ struct E2eFields {
     int ratchet_key = -1, counter = -1, previous_counter = -1, ciphertext = -1, mac = -1;
     int registration_id = -1, prekey_id = -1, signed_prekey_id = -1, base_key = -1, identity_key = -1;
     int sender_key_id = -1, iteration = -1, signature = -1;
-    int decrypted = -1, key_source = -1, plaintext = -1;
-    int ett_envelope = -1, ett_message = -1;
-    expert_field ei_malformed = EI_INIT, ei_no_key = EI_INIT, ei_undecryptable = EI_INIT;
+    int decrypted = -1, key_source = -1, plaintext = -1, json = -1, text = -1, field = -1;
+    int ett_envelope = -1, ett_message = -1, ett_field = -1;
+    expert_field ei_malformed = EI_INIT, ei_no_key = EI_INIT, ei_undecryptable = EI_INIT, ei_bad_message = EI_INIT,
+                 ei_unknown_field = EI_INIT;
 };
 E2eFields hf;
 
@@ -44,6 +45,36 @@ void add_msg_fields(proto_tree *tree, tvbuff_t *tvb, int base, const e2e::Envelo
     add_number(tree, hf.previous_counter, tvb, base, e.previous_counter);
     add_span(tree, hf.ciphertext, tvb, base, e.ciphertext);
     add_span(tree, hf.mac, tvb, base, e.mac);
+}
+
+// The Message field by field (nested messages as subtrees), its JSON and its texts.
+void add_message(proto_tree *t, tvbuff_t *plain, packet_info *pinfo, const e2e::DecodedMessage &d)
+{
+    proto_tree *open[e2e::kMaxProtoDepth + 1] = {t};
+    for (const e2e::ProtoItem &i : d.items) {
+        if (i.depth > e2e::kMaxProtoDepth)
+            continue;
+        proto_tree *parent = open[i.depth];
+        proto_item *item = proto_tree_add_none_format(parent, hf.field, plain, static_cast<int>(i.offset),
+                                                      static_cast<int>(i.length), "%s", i.label.c_str());
+        if (i.message && i.depth < e2e::kMaxProtoDepth)
+            open[i.depth + 1] = proto_item_add_subtree(item, hf.ett_field);
+        if (i.unknown)
+            expert_add_info(pinfo, item, &hf.ei_unknown_field);
+    }
+    for (const std::string &text : d.texts)
+        proto_tree_add_string(t, hf.text, plain, 0, 0, text.c_str());
+    if (!d.ok()) {
+        const int at = static_cast<int>(d.error_offset);
+        if (d.too_deep)
+            proto_tree_add_expert_format(t, pinfo, &hf.ei_bad_message, plain, 0, 0,
+                                         "The Message nests deeper than %u messages: not read beyond", e2e::kMaxProtoDepth);
+        else
+            proto_tree_add_expert_format(t, pinfo, &hf.ei_bad_message, plain, at, tvb_reported_length_remaining(plain, at),
+                                         "The Message protobuf does not parse at byte %d: %s", at,
+                                         protobuf::error_text(d.error));
+    }
+    proto_item_set_generated(proto_tree_add_string(t, hf.json, plain, 0, 0, d.json.c_str()));
 }
 
 void add_key_source(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, int at, int length, guint32 line)
@@ -80,7 +111,8 @@ void add_payload(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, int offset, c
     tvbuff_t *plain = tvb_new_child_real_data(tvb, o.message, static_cast<guint>(o.message_length),
                                               static_cast<gint>(o.message_length));
     add_new_data_source(pinfo, plain, "Decrypted Signal payload");
-    proto_tree_add_item(t, hf.plaintext, plain, 0, -1, ENC_NA);
+    proto_item *whole = proto_tree_add_item(t, hf.plaintext, plain, 0, -1, ENC_NA);
+    add_message(proto_item_add_subtree(whole, hf.ett_message), plain, pinfo, *o.decoded);
 }
 
 }  // namespace
@@ -129,13 +161,23 @@ void register_e2e_fields(int proto, expert_module_t *expert)
                           "Which key log line holds the payload's key", HFILL}},
         {&hf.plaintext, {"Message protobuf", "funxmpp.e2e.plaintext", FT_BYTES, BASE_NONE, nullptr, 0x0,
                          "The decrypted payload without its padding: a Message protobuf", HFILL}},
+        {&hf.field, {"Message field", "funxmpp.e2e.field", FT_NONE, BASE_NONE, nullptr, 0x0,
+                     "A field of the Message, named as in WAProto.proto", HFILL}},
+        {&hf.json, {"JSON", "funxmpp.e2e.json", FT_STRING, BASE_NONE, nullptr, 0x0,
+                    "The Message as JSON, as Baileys' proto.Message.toJSON() prints it", HFILL}},
+        {&hf.text, {"Text", "funxmpp.e2e.text", FT_STRING, BASE_NONE, nullptr, 0x0,
+                    "What the message says: its text, or a caption", HFILL}},
     };
-    static int *ett[] = {&hf.ett_envelope, &hf.ett_message};
+    static int *ett[] = {&hf.ett_envelope, &hf.ett_message, &hf.ett_field};
     static ei_register_info ei[] = {
         {&hf.ei_malformed, {"funxmpp.e2e.malformed", PI_MALFORMED, PI_ERROR, "Malformed Signal envelope", EXPFILL}},
         {&hf.ei_no_key, {"funxmpp.e2e.no_key", PI_UNDECODED, PI_NOTE, "End-to-end payload not decrypted", EXPFILL}},
         {&hf.ei_undecryptable, {"funxmpp.e2e.undecryptable", PI_DECRYPTION, PI_WARN,
                                 "End-to-end payload does not open with its key", EXPFILL}},
+        {&hf.ei_bad_message, {"funxmpp.e2e.bad_message", PI_MALFORMED, PI_ERROR,
+                              "The decrypted Message protobuf does not parse", EXPFILL}},
+        {&hf.ei_unknown_field, {"funxmpp.e2e.unknown_field", PI_UNDECODED, PI_NOTE,
+                                "A Message field WAProto.proto does not name (left out of the JSON)", EXPFILL}},
     };
     proto_register_field_array(proto, fields, array_length(fields));
     proto_register_subtree_array(ett, array_length(ett));
@@ -147,7 +189,8 @@ bool e2e_fields_referenced(proto_tree *tree)
     for (int field : {hf.envelope, hf.type, hf.version, hf.message, hf.ratchet_key, hf.counter, hf.previous_counter,
                       hf.ciphertext, hf.mac, hf.registration_id, hf.prekey_id, hf.signed_prekey_id, hf.base_key,
                       hf.identity_key, hf.sender_key_id, hf.iteration, hf.signature, hf.decrypted, hf.key_source,
-                      hf.plaintext, hf.ei_malformed.hf, hf.ei_no_key.hf, hf.ei_undecryptable.hf})
+                      hf.plaintext, hf.field, hf.json, hf.text, hf.ei_malformed.hf, hf.ei_no_key.hf,
+                      hf.ei_undecryptable.hf, hf.ei_bad_message.hf, hf.ei_unknown_field.hf})
         if (proto_field_is_referenced(tree, field))
             return true;
     return false;

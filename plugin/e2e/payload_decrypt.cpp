@@ -16,6 +16,7 @@ struct Kept {
     e2e::PayloadFault fault;
     guint32 line_number;
     std::string message;
+    e2e::DecodedMessage decoded;
 };
 
 // By the ciphertext's SHA-256 (its first 8 bytes index, the whole hash is compared).
@@ -38,7 +39,7 @@ void register_payload_decrypt() { register_cleanup_routine(forget_payloads); }
 
 PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t length)
 {
-    PayloadOutcome r{PayloadOutcome::NoKeyLog, e2e::PayloadFault::None, 0, nullptr, 0, nullptr};
+    PayloadOutcome r{PayloadOutcome::NoKeyLog, e2e::PayloadFault::None, 0, nullptr, 0, nullptr, nullptr};
     if (const char *problem = noise_keylog_problem(); problem != nullptr) {
         r.why = problem;
         return r;
@@ -55,12 +56,18 @@ PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t l
     cpp_scope([&] {
         auto it = kept.find(*hash);
         if (it == kept.end()) {
-            Kept fresh{PayloadOutcome::NoLine, e2e::PayloadFault::None, 0, {}};
+            Kept fresh{PayloadOutcome::NoLine, e2e::PayloadFault::None, 0, {}, {}};
             const NoiseKeyLookup line = signal_key_for(*hash);
             if (line.found) {
                 e2e::OpenedPayload p = e2e::open_payload(bytes, line.line.first, line.line.iv);
                 fresh = Kept{p.fault == e2e::PayloadFault::None ? PayloadOutcome::Opened : PayloadOutcome::Fault, p.fault,
-                             line.line_number, std::move(p.message)};
+                             line.line_number, std::move(p.message), {}};
+                if (fresh.status == PayloadOutcome::Opened) {
+                    const e2e::ProtoSchema &schema = e2e::waproto_schema();
+                    fresh.decoded = e2e::decode_message(schema, schema.message_index("Message"),
+                                                        reinterpret_cast<const std::uint8_t *>(fresh.message.data()),
+                                                        fresh.message.size());
+                }
             }
             it = kept.emplace(*hash, std::move(fresh)).first;
         }
@@ -76,6 +83,7 @@ PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t l
     r.line_number = k->line_number;
     r.message = reinterpret_cast<const std::uint8_t *>(k->message.data());
     r.message_length = k->message.size();
+    r.decoded = &k->decoded;
     return r;
 }
 

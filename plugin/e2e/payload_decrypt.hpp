@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// End-to-end payloads opened with the key log's WA_SIGNAL_KEY lines (DESIGN 2.8). The outcome
-// for a ciphertext is kept from the first time it is asked for until the capture file is
-// closed, so every pass and every click shows the same, whatever the key log does meanwhile.
+// End-to-end payloads opened with the key log's WA_SIGNAL_KEY lines (DESIGN 2.8), and the
+// Message inside read with WAProto's names. The outcome for a ciphertext is kept from the first
+// time it is asked for until the capture file is closed, so every pass and every click shows the
+// same, whatever the key log does meanwhile; what the glue gets are pointers into it.
 #pragma once
 
 #include "ws_compat.h"
@@ -11,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "codec/proto_json.hpp"
 #include "codec/signal_payload.hpp"
 
 namespace funxmpp::ws {
@@ -23,6 +25,7 @@ struct PayloadOutcome {
     guint32 line_number;           // the WA_SIGNAL_KEY line (Fault, Opened)
     const std::uint8_t *message;   // Opened: the Message protobuf, valid until the file closes
     std::size_t message_length;
+    const e2e::DecodedMessage *decoded;  // Opened: the Message read with WAProto's names (idem)
     const char *why;               // NoKeyLog: what is missing
 };
 PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t length);

@@ -80,8 +80,8 @@ for kind in $(cat "$WORK/kinds"); do
     check "$name: frames with $kind" same "$WORK/want" "$WORK/got"
 done
 # The expert items of error severity: a stanza's decode errors, a payload that does not inflate,
-# a malformed end-to-end envelope.
-errors_re='funxmpp\.(malformed\.|decompression_failed|e2e\.malformed)'
+# a malformed end-to-end envelope or Message.
+errors_re='funxmpp\.(malformed\.|decompression_failed|e2e\.malformed|e2e\.bad_message)'
 grep -E $'\t'"$errors_re" "$dir/$name.expert" | cut -f1 | sort -un >"$WORK/want"
 run_tshark -r "$pcap" ${opts[@]+"${opts[@]}"} -Y '_ws.expert.severity >= 0x00800000' -T fields -e frame.number 2>/dev/null | sort -un >"$WORK/got"
 check "$name: no other frame has an error" same "$WORK/want" "$WORK/got"

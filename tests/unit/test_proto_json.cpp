@@ -95,6 +95,22 @@ TEST(ProtoJson, ReactionEnumsBoolsAndInt64)
     EXPECT_EQ(decode(p).json, "{\"protocolMessage\":{\"type\":999}}");
 }
 
+TEST(ProtoJson, AQuotedMessagesTextIsNotThisOnes)
+{
+    std::string quoted, context, extended, m;
+    put_bytes(quoted, 1, "Fine, thanks");
+    put_bytes(context, 1, "3EB0");
+    put_bytes(context, 3, quoted);
+    put_bytes(extended, 1, "Yes!");
+    put_bytes(extended, 17, context);
+    put_bytes(m, 6, extended);
+    const DecodedMessage d = decode(m);
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ(d.texts, std::vector<std::string>{"Yes!"});
+    EXPECT_EQ(d.json, "{\"extendedTextMessage\":{\"text\":\"Yes!\",\"contextInfo\":{\"stanzaId\":\"3EB0\","
+                      "\"quotedMessage\":{\"conversation\":\"Fine, thanks\"}}}}");
+}
+
 TEST(ProtoJson, UnknownFieldsRepeatedAndMerged)
 {
     std::string a, m;

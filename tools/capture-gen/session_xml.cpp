@@ -108,9 +108,15 @@ private:
                     out += envelope(type, n);
                 } else if (int used = 0;
                            std::sscanf(what.c_str(), "signal-wrong-key %7s %n", type, &used) == 1 && used > 0) {
-                    out += signal(type, what.substr(static_cast<std::size_t>(used)), true);
+                    out += signal(type, conversation(what.substr(static_cast<std::size_t>(used))), true);
+                } else if (int used = 0;
+                           std::sscanf(what.c_str(), "signal-bytes %7s %n", type, &used) == 1 && used > 0) {
+                    std::optional<std::string> bytes = parse_hex(what.substr(static_cast<std::size_t>(used)));
+                    if (!bytes)
+                        fail("{{signal-bytes TYPE HEX}} needs pairs of hex digits");
+                    out += signal(type, *bytes, false);
                 } else if (int used = 0; std::sscanf(what.c_str(), "signal %7s %n", type, &used) == 1 && used > 0) {
-                    out += signal(type, what.substr(static_cast<std::size_t>(used)), false);
+                    out += signal(type, conversation(what.substr(static_cast<std::size_t>(used))), false);
                 } else if (what.rfind("hex ", 0) == 0) {
                     std::optional<std::string> bytes = parse_hex(what.substr(4));
                     if (!bytes)
@@ -143,13 +149,18 @@ private:
         return envelope_around(type, [&] { return random_bytes(n); });
     }
 
-    // A Message { conversation = TEXT } sealed as WhatsApp does (random padding, AES-256-CBC with
-    // a random key and IV) in an envelope of the type; its WA_SIGNAL_KEY line is recorded (with
-    // another key than the one that sealed it when `wrong_key`).
-    std::string signal(const std::string &type, const std::string &text, bool wrong_key)
+    static std::string conversation(const std::string &text)
     {
         std::string message;
-        protobuf::put_bytes(message, 1, text);
+        protobuf::put_bytes(message, 1, text);  // Message.conversation
+        return message;
+    }
+
+    // Message bytes sealed as WhatsApp does (random padding, AES-256-CBC with a random key and
+    // IV) in an envelope of the type; its WA_SIGNAL_KEY line is recorded (with another key than
+    // the one that sealed it when `wrong_key`).
+    std::string signal(const std::string &type, const std::string &message, bool wrong_key)
+    {
         noise::Key32 key;
         e2e::Iv iv;
         for (auto &b : key)

@@ -10,6 +10,7 @@
 //   {{signal TYPE TEXT}} the same around a Message { conversation = TEXT } sealed as WhatsApp
 //                    does, its key recorded for the key log (recorded_signal_keys);
 //   {{signal-wrong-key TYPE TEXT}} ... recorded with another key (it will not open)
+//   {{signal-bytes TYPE HEX}} ... around Message bytes written in hex
 // "<stream:stream ...>" is the stream start (never closed), "</stream:stream>" the end.
 // "<a></a>" is an empty child list; text content is data.
 #pragma once
