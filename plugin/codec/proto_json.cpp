@@ -237,7 +237,13 @@ public:
             item.depth = depth;
             item.offset = static_cast<std::size_t>(s.data - top_) + f.offset;
             item.length = f.end() - f.offset;
+            if (f.wire == WireType::Len) {
+                item.value_offset = static_cast<std::size_t>(s.data - top_) + f.value_offset;
+                item.value_length = f.value_length;
+            }
             const ProtoField *known = m.field(f.number);
+            if (known != nullptr)
+                item.name = known->name;
             if (known == nullptr) {
                 item.unknown = true;
                 ++out_.unknown_fields;

@@ -26,6 +26,8 @@ constexpr unsigned kMaxProtoDepth = 32;
 struct ProtoItem {
     unsigned depth = 0;                  // 0: a field of the top message
     std::size_t offset = 0, length = 0;  // the whole field, tag included
+    std::size_t value_offset = 0, value_length = 0;  // a length-delimited value's bytes
+    std::string name;                    // the schema's name (empty for an unknown field)
     std::string label;                   // "name: value", "name" for a message, or what is unknown
     bool message = false;                // the items after it, one deeper, are its fields
     bool unknown = false;                // a field number the schema does not name

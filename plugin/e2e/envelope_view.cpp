@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "e2e/envelope_view.hpp"
 
+#include <epan/exceptions.h>
+extern "C" {  // no C++ guard of its own before Wireshark 4.2
+#include <epan/show_exception.h>
+}
+
 #include <cstring>
 #include <string>
 
@@ -47,6 +52,23 @@ void add_msg_fields(proto_tree *tree, tvbuff_t *tvb, int base, const e2e::Envelo
     add_span(tree, hf.mac, tvb, base, e.mac);
 }
 
+// A media message's JPEG thumbnail, handed to Wireshark's JPEG dissector (the GUI shows the
+// picture); a broken JPEG spoils only its own subtree.
+void add_thumbnail(proto_tree *tree, tvbuff_t *plain, packet_info *pinfo, const e2e::ProtoItem &i)
+{
+    static dissector_handle_t jpeg = find_dissector("image-jfif");
+    if (jpeg == nullptr)
+        return;
+    tvbuff_t *picture = tvb_new_subset_length(plain, static_cast<int>(i.value_offset), static_cast<int>(i.value_length));
+    TRY {
+        call_dissector(jpeg, picture, pinfo, tree);
+    }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(picture, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
+}
+
 // The Message field by field (nested messages as subtrees), its JSON and its texts.
 void add_message(proto_tree *t, tvbuff_t *plain, packet_info *pinfo, const e2e::DecodedMessage &d)
 {
@@ -61,6 +83,8 @@ void add_message(proto_tree *t, tvbuff_t *plain, packet_info *pinfo, const e2e::
             open[i.depth + 1] = proto_item_add_subtree(item, hf.ett_field);
         if (i.unknown)
             expert_add_info(pinfo, item, &hf.ei_unknown_field);
+        if (i.name == "jpegThumbnail" && i.value_length > 0)
+            add_thumbnail(proto_item_add_subtree(item, hf.ett_field), plain, pinfo, i);
     }
     for (const std::string &text : d.texts)
         proto_tree_add_string(t, hf.text, plain, 0, 0, text.c_str());
