@@ -102,7 +102,7 @@ void ProtoTreeBuilder::node_begin(const NodeBegin &n)
         }
     }
     add_encoded_string(tree, fields.tag, n.tag.str, tag_value);
-    open_[depth_++] = Open{item, tree, tag, false, EnvelopeNode{std::strcmp(tag_value, "enc") == 0}};
+    open_[depth_++] = Open{item, tree, tag, false, e2e::EnvelopeNode(tag_value)};
 }
 
 proto_item *ProtoTreeBuilder::add_jid(proto_tree *tree, const Value &v, const char *joined)
@@ -166,10 +166,7 @@ void ProtoTreeBuilder::attribute(const Value &key, const Value &value)
                                                     static_cast<int>(value.str.length), value_string));
     if (value.is_jid())
         add_jid(proto_item_add_subtree(vi, fields.ett_jid), value, value_string);
-    if (o.envelope.enc && std::strcmp(key_string, "type") == 0)
-        o.envelope.typed = e2e::envelope_type_of(value_string, o.envelope.type);
-    if (o.envelope.enc && std::strcmp(key_string, "v") == 0)
-        o.envelope.old_version = std::strcmp(value_string, "2") != 0;
+    o.envelope.attribute(key_string, value_string);
 }
 
 void ProtoTreeBuilder::close_start_tag(Open &o)

@@ -38,7 +38,7 @@ private:
         proto_tree *tree;
         Encoding tag;
         bool content;
-        EnvelopeNode envelope;  // an <enc> node: is its content a Signal envelope?
+        e2e::EnvelopeNode envelope;  // an <enc> node: is its content a Signal envelope?
     };
     void close_start_tag(Open &o);
     proto_item *add_jid(proto_tree *tree, const Value &v, const char *joined);

@@ -27,6 +27,23 @@ enum class EnvelopeType : std::uint8_t { Msg, PreKeyMsg, SenderKeyMsg };
 bool envelope_type_of(std::string_view attribute, EnvelopeType &out);
 const char *envelope_type_name(EnvelopeType t);
 
+// Whether an element's tag and attributes make its content an envelope: an <enc> whose type is
+// msg, pkmsg or skmsg and whose v, if any, is 2 (v="1" was the TextSecure version 2 of 2015).
+struct EnvelopeNode {
+    bool enc = false, old_version = false, typed = false;
+    EnvelopeType type = EnvelopeType::Msg;
+    EnvelopeNode() = default;
+    explicit EnvelopeNode(std::string_view tag) : enc(tag == "enc") {}
+    void attribute(std::string_view key, std::string_view value)
+    {
+        if (enc && key == "type")
+            typed = envelope_type_of(value, type);
+        else if (enc && key == "v")
+            old_version = value != "2";
+    }
+    bool readable() const { return enc && typed && !old_version; }
+};
+
 constexpr std::uint8_t kEnvelopeVersion = 0x33;
 constexpr std::size_t kMacLength = 8, kSignatureLength = 64, kPublicKeyLength = 33;
 

@@ -20,6 +20,11 @@ public:
 
     void node_begin(const NodeBegin &n) override
     {
+        // The element whose content is an envelope is a leaf: one at a time is enough.
+        if (enc_depth_ == 0 && n.tag.str.bytes == "enc") {
+            enc_ = e2e::EnvelopeNode(n.tag.str.bytes);
+            enc_depth_ = depth_ + 1;
+        }
         if (depth_++ != 0)
             return;
         switch (n.tag.str.encoding) {
@@ -33,6 +38,8 @@ public:
     }
     void attribute(const Value &key, const Value &value) override
     {
+        if (depth_ == enc_depth_ && !key.is_jid() && !value.is_jid())
+            enc_.attribute(key.str.bytes, value.str.bytes);
         if (depth_ != 1 || key.is_jid())
             return;
         std::string_view k = key.str.bytes;
@@ -48,8 +55,17 @@ public:
             write_value(t_.type, value, Escape::None);
         }
     }
+    void data(const Value &value) override
+    {
+        if (depth_ != enc_depth_ || !enc_.readable() || value.is_jid() || t_.envelopes.size() >= kMaxEnvelopesKept)
+            return;
+        const auto length = static_cast<std::uint32_t>(value.str.bytes.size());
+        t_.envelopes.push_back(EnvelopeAt{enc_.type, value.str.offset + value.str.length - length, length});
+    }
     void node_end(std::uint32_t) override
     {
+        if (depth_ == enc_depth_)
+            enc_depth_ = 0;
         if (--depth_ != 0)
             return;
         if (end_)
@@ -63,6 +79,8 @@ public:
 private:
     StanzaText &t_;
     std::string peers_;
+    e2e::EnvelopeNode enc_;   // the <enc> element open at depth enc_depth_ (0: none)
+    unsigned enc_depth_ = 0;
     unsigned depth_ = 0;
     bool end_ = false;
 };

@@ -8,9 +8,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "codec/decoder.hpp"
 #include "codec/recording.hpp"
+#include "codec/signal_envelope.hpp"
 #include "codec/text.hpp"
 #include "codec/version.hpp"
 #include "funxmpp/session/session.hpp"
@@ -24,6 +26,13 @@ struct StanzaWants {
     const Arena *record = nullptr; // keep the events in this arena (a tree is built afterwards)
 };
 
+// The content of an <enc> element that holds an end-to-end envelope (DESIGN 2.8), in the payload.
+struct EnvelopeAt {
+    e2e::EnvelopeType type;
+    std::uint32_t offset, length;
+};
+constexpr std::size_t kMaxEnvelopesKept = 8;
+
 struct StanzaText {
     DecodeResult result;
     std::string xml;      // canonical XML; empty for a keep-alive, when not wanted or when decoding failed
@@ -32,6 +41,7 @@ struct StanzaText {
     // and the peer it names (to, else from), for statistics.
     std::string tag, type, peer;
     LoginStanza login;    // when wanted, and only of a stanza that decoded
+    std::vector<EnvelopeAt> envelopes;  // the first kMaxEnvelopesKept, in order
     Recording events;     // when wanted: every event the decode emitted, up to an error
 };
 

@@ -60,6 +60,10 @@ void add_thumbnail(proto_tree *tree, tvbuff_t *plain, packet_info *pinfo, const 
     if (jpeg == nullptr)
         return;
     tvbuff_t *picture = tvb_new_subset_length(plain, static_cast<int>(i.value_offset), static_cast<int>(i.value_length));
+    // The columns stay ours: the JPEG dissector would add "(JPEG JFIF image)" to Info, and only
+    // where a tree is built.
+    const gboolean writable = col_get_writable(pinfo->cinfo, -1);
+    col_set_writable(pinfo->cinfo, -1, FALSE);
     TRY {
         call_dissector(jpeg, picture, pinfo, tree);
     }
@@ -67,6 +71,7 @@ void add_thumbnail(proto_tree *tree, tvbuff_t *plain, packet_info *pinfo, const 
         show_exception(picture, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
     }
     ENDTRY;
+    col_set_writable(pinfo->cinfo, -1, writable);
 }
 
 // The Message field by field (nested messages as subtrees), its JSON and its texts.
@@ -218,6 +223,25 @@ bool e2e_fields_referenced(proto_tree *tree)
         if (proto_field_is_referenced(tree, field))
             return true;
     return false;
+}
+
+const char *envelope_text(tvbuff_t *tvb, int offset, int size, EnvelopeType type, packet_info *pinfo)
+{
+    const e2e::Envelope e = e2e::parse_envelope(type, tvb_get_ptr(tvb, offset, size), static_cast<std::size_t>(size));
+    if (!e.ok())
+        return nullptr;
+    const int at = offset + static_cast<int>(e.ciphertext.offset);
+    const PayloadOutcome o = open_signal_payload(tvb_get_ptr(tvb, at, static_cast<int>(e.ciphertext.length)), e.ciphertext.length);
+    if (o.status != PayloadOutcome::Opened || o.decoded->texts.empty())
+        return nullptr;
+    const std::string &text = o.decoded->texts.front();
+    constexpr std::size_t kColumnText = 80;
+    if (text.size() <= kColumnText)
+        return wmem_strdup(pinfo->pool, text.c_str());
+    std::size_t cut = kColumnText;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;  // not inside a UTF-8 sequence
+    return wmem_strdup_printf(pinfo->pool, "%.*s…", static_cast<int>(cut), text.c_str());
 }
 
 void add_envelope(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int size, EnvelopeType type)

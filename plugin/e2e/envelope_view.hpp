@@ -17,13 +17,9 @@ void register_e2e_fields(int proto, expert_module_t *expert);
 // A filter or a field extraction names one of the funxmpp.e2e fields.
 bool e2e_fields_referenced(proto_tree *tree);
 
-// Whether an <enc> node's attributes make its content an envelope we read: a type of msg,
-// pkmsg or skmsg, and no v other than 2 (v="1" was the TextSecure version 2 of 2015).
-struct EnvelopeNode {
-    bool enc = false, old_version = false, typed = false;
-    e2e::EnvelopeType type = e2e::EnvelopeType::Msg;
-    bool readable() const { return enc && typed && !old_version; }
-};
+// What the envelope of `size` bytes at `offset` says (its Message's first text, cut for a
+// column, in pinfo->pool), when the key log opens it; nullptr otherwise.
+const char *envelope_text(tvbuff_t *tvb, int offset, int size, e2e::EnvelopeType type, packet_info *pinfo);
 
 // Adds the envelope of `size` bytes at `offset` in `tvb` under `tree`.
 void add_envelope(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int size, e2e::EnvelopeType type);

@@ -13,6 +13,7 @@
 #include "codec/inflate.hpp"
 #include "cpp_scope.hpp"
 #include "display/stanza_text.hpp"
+#include "e2e/envelope_view.hpp"
 #include "fields.hpp"
 #include "proto_tree_builder.hpp"
 #include "taps.hpp"
@@ -182,6 +183,8 @@ struct DecodedFrame {
     const char *xml, *summary, *tag, *type, *peer;
     Recording events;
     const LoginFacts *login;  // a login this pass followed
+    EnvelopeAt envelopes[kMaxEnvelopesKept];  // end-to-end envelopes in the stanza (DESIGN 2.8)
+    std::size_t envelope_count;
 };
 FUNXMPP_PLAIN(DecodedFrame);
 
@@ -203,6 +206,8 @@ void decode_frame(wmem_allocator_t *pool, const guint8 *bytes, std::size_t lengt
         if (!text.xml.empty())
             out.xml = wmem_strdup(pool, text.xml.c_str());
         out.summary = wmem_strdup(pool, text.summary.c_str());
+        out.envelope_count = text.envelopes.size();
+        std::copy(text.envelopes.begin(), text.envelopes.end(), out.envelopes);
         out.tag = wmem_strdup(pool, text.tag.c_str());
         out.type = wmem_strdup(pool, text.type.c_str());
         out.peer = wmem_strdup(pool, text.peer.c_str());
@@ -258,6 +263,14 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     else
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s%s[Malformed: %s]", frame.summary,
                             *frame.summary ? " " : "", frame.error);
+    // What an end-to-end message says, when the key log opens it (the first text only).
+    for (std::size_t i = 0; i < frame.envelope_count && pinfo->cinfo != nullptr; ++i) {
+        const EnvelopeAt &e = frame.envelopes[i];
+        if (const char *text = envelope_text(tvb, offset + static_cast<int>(e.offset), static_cast<int>(e.length), e.type, pinfo)) {
+            col_append_fstr(pinfo->cinfo, COL_INFO, " text \"%s\"", text);
+            break;
+        }
+    }
 
     const FrameFacts *facts = frame_facts(pinfo, ctx.position, false);
     const LoginFacts *login = facts != nullptr ? facts->login : nullptr;

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The end-to-end layer as users meet it (DESIGN 2.8), on noise63-decrypt-e2e: the Info column
+# says what each message that opens says, in one pass and two, with and without a tree;
+# without the WA_SIGNAL_KEY lines the envelopes still show, field by field, and nothing is
+# invented (no text, no JSON, a note on each payload).
+# usage: e2e_test.sh PLUGIN_DIR CAPTURES_DIR
+set -u
+PLUGIN_DIR=$1 dir=$2
+. "$(dirname "$0")/tshark_env.sh"
+name=noise63-decrypt-e2e
+pcap=$(stage "$dir/$name.pcap")
+keys=$(stage "$dir/$name.keylog")
+
+texts() {  # tshark options...: "packet<TAB>text" of each Info column that quotes a text
+    info_column -r "$pcap" "$@" 2>/dev/null | sed -n 's/^\([0-9]*\)\t.* text "\(.*\)"$/\1\t\2/p'
+}
+printf '10\tHello, world\n12\tFine, thanks\n14\tGroup hello\n20\tYes!\n22\tLunch\n' >"$WORK/want"
+texts -o "funxmpp.noise_keylog:$keys" >"$WORK/one"
+check "Info: each message's text, one pass" same "$WORK/want" "$WORK/one"
+texts -o "funxmpp.noise_keylog:$keys" -2 >"$WORK/two"
+check "Info: the same in two passes" same "$WORK/want" "$WORK/two"
+texts -o "funxmpp.noise_keylog:$keys" -Y 'funxmpp.e2e || tcp' >"$WORK/tree"
+check "Info: the same with the tree built (a filter on funxmpp.e2e)" same "$WORK/want" "$WORK/tree"
+
+# Only the Noise line: the transport opens, the payloads do not.
+grep -v '^WA_SIGNAL_KEY' "$dir/$name.keylog" >"$WORK/noise-only.keys"
+chmod 644 "$WORK/noise-only.keys"
+check "without WA_SIGNAL_KEY lines: no text in Info" test -z "$(texts -o "funxmpp.noise_keylog:$WORK/noise-only.keys")"
+run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$WORK/noise-only.keys" -Y funxmpp.e2e -T fields -E occurrence=f \
+    -e frame.number -e funxmpp.e2e.type -e funxmpp.e2e.decrypted -e funxmpp.e2e.json -e funxmpp.e2e.text 2>/dev/null |
+    sed -E 's/\bFalse\b/0/g' >"$WORK/bare"
+check "without WA_SIGNAL_KEY lines: every envelope shown, none decrypted, no JSON or text" \
+    same <(printf '%s\tmsg\t0\t\t\n' 12 16 18 20 22 24 | sort -n; ) <(grep -v $'\tpkmsg\t\|\tskmsg\t' "$WORK/bare")
+check "without WA_SIGNAL_KEY lines: a note on each of the 8 payloads" \
+    test "$(run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$WORK/noise-only.keys" -q -z expert,note 2>/dev/null |
+            awk '$3 == "FunXMPP" && /no WA_SIGNAL_KEY line/ { n += $1 } END { print n + 0 }')" = 8
+finish
