@@ -199,7 +199,10 @@ void ProtoTreeBuilder::data(const Value &value)
                         value.str);
     }
     // The content of an <enc> node: a Signal envelope, shown field by field (DESIGN 2.8).
-    if (o.envelope.readable() && !value.is_jid()) {
+    if (o.envelope.readable() && !is_binary(value.str.encoding)) {
+        add_envelope_not_bytes(o.tree, tvb_, pinfo_, base_ + static_cast<int>(value.str.offset),
+                               static_cast<int>(value.str.length), o.envelope.type);
+    } else if (o.envelope.readable()) {
         const std::uint32_t content = value.str.offset + value.str.length - static_cast<std::uint32_t>(value.str.bytes.size());
         add_envelope(o.tree, tvb_, pinfo_, base_ + static_cast<int>(content), static_cast<int>(value.str.bytes.size()),
                      o.envelope.type);

@@ -113,6 +113,13 @@ tap_packet_status view_packet(void *p, packet_info *pinfo, epan_dissect_t *, con
     case TapFrame::TagMismatch: what = "<!-- encrypted frame, " + std::to_string(r->length) + " bytes, tag mismatch -->"; break;
     }
     s.lines.push_back(prefix + what);
+    // Each end-to-end Message the stanza carries, as JSON, after it (DESIGN 2.8).
+    for (const char *json = r->json; json != nullptr && *json != '\0';) {
+        const char *end = std::strchr(json, '\n');
+        const std::size_t n = end != nullptr ? static_cast<std::size_t>(end - json) : std::strlen(json);
+        s.lines.push_back(std::string(prefix) + "e2e " + std::string(json, n));
+        json = end != nullptr ? end + 1 : nullptr;
+    }
     return TAP_PACKET_REDRAW;
 }
 

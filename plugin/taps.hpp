@@ -29,6 +29,7 @@ struct TapRecord {  // allocated in pinfo->pool
     const char *tag, *type, *peer, *xml;  // the stanza (nullptr when none decoded)
     const char *login;      // a login stanza's outcome ("the password fits", ...), else nullptr
     const char *handshake;  // Handshake: "Noise ClientHello (XX)", ...
+    const char *json;       // the stanza's end-to-end Messages that opened, as JSON, one a line
     const char *version, *client, *server;  // "1.5", "10.0.0.2:49206", "10.0.0.1:5222"
 };
 

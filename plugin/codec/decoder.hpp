@@ -40,6 +40,12 @@ const char *encoding_name(Encoding e);
 
 // One encoded string. `bytes` points into the decoded buffer (binary, tokens' table text)
 // or into the decoder's scratch space (packed strings): valid only during the event.
+// Raw bytes with a length prefix (binary8/20/24/32): the only content whose bytes are its value.
+inline bool is_binary(Encoding e)
+{
+    return e == Encoding::Binary8 || e == Encoding::Binary20 || e == Encoding::Binary24 || e == Encoding::Binary32;
+}
+
 struct StringValue {
     Encoding encoding = Encoding::Null;
     std::uint32_t offset = 0;   // of the lead byte, relative to the decoded buffer

@@ -114,8 +114,11 @@ KeyLog parse_key_log(std::string_view text)
 std::vector<std::size_t> KeyLogFile::refresh(const std::string &path)
 {
     std::vector<std::size_t> malformed;
-    if (path != path_)
+    const std::size_t restarts = restarts_ + 1;
+    if (path != path_) {
         *this = KeyLogFile{};
+        restarts_ = restarts;
+    }
     path_ = path;
     if (path.empty())
         return malformed;
@@ -125,9 +128,11 @@ std::vector<std::size_t> KeyLogFile::refresh(const std::string &path)
         return malformed;
     // A file now shorter than what was read is a new log under the same name: start over.
     if (std::fseek(f, 0, SEEK_END) == 0 && std::ftell(f) < offset_) {
+        const std::size_t again = restarts_ + 1;
         *this = KeyLogFile{};
         path_ = path;
         readable_ = true;
+        restarts_ = again;
     }
     std::string fresh;
     if (std::fseek(f, offset_, SEEK_SET) == 0) {

@@ -59,6 +59,9 @@ public:
     const std::vector<KeyLine> &lines() const { return lines_; }
     std::size_t line_number(std::size_t i) const { return numbers_[i]; }  // in the file, from 1
     bool readable() const { return readable_; }  // the last refresh could open the file
+    // How many times it started over (a new path, the file rewritten shorter): what was derived
+    // from lines() before is stale once this changes.
+    std::size_t restarts() const { return restarts_; }
 
 private:
     std::string path_;
@@ -68,6 +71,7 @@ private:
     bool open_line_ = false;  // the last line taken had no end of line yet
     std::vector<KeyLine> lines_;
     std::vector<std::size_t> numbers_;
+    std::size_t restarts_ = 0;
 };
 
 }  // namespace funxmpp::noise

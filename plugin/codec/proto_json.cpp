@@ -72,6 +72,8 @@ std::string number_text(double v)
         return "\"NaN\"";
     if (std::isinf(v))
         return v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+    if (v == 0)
+        return "0";  // JSON.stringify(-0) is "0"
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.17g", v);
     return buf;
@@ -130,8 +132,8 @@ std::string scalar_json(const ProtoSchema &schema, const ProtoField &field, std:
     case ProtoKind::Sint64:
         std::snprintf(buf, sizeof buf, "\"%lld\"", static_cast<long long>((raw >> 1) ^ (~(raw & 1) + 1)));
         return buf;
-    case ProtoKind::Bool:
-        return raw != 0 ? "true" : "false";
+    case ProtoKind::Bool:  // protobuf.js: uint32() !== 0
+        return static_cast<std::uint32_t>(raw) != 0 ? "true" : "false";
     case ProtoKind::Float: {
         float f;
         const auto bits = static_cast<std::uint32_t>(raw);
@@ -233,6 +235,10 @@ public:
         const ProtoMessage &m = schema_.messages[static_cast<std::size_t>(index)];
         for (const Seen &s : fields) {
             const Field &f = s.f;
+            if (out_.items.size() >= kMaxProtoItems) {
+                ++out_.items_not_kept;
+                continue;
+            }
             ProtoItem item;
             item.depth = depth;
             item.offset = static_cast<std::size_t>(s.data - top_) + f.offset;
@@ -255,6 +261,7 @@ public:
                                 known->kind != ProtoKind::Bytes && known->kind != ProtoKind::Message;
             if (f.wire != wire_of(known->kind) && !packed) {
                 item.mismatch = true;
+                out_.misread = true;
                 item.label = known->name + ": (wire type " + std::to_string(static_cast<int>(f.wire)) +
                              " where the schema has another)";
                 out_.items.push_back(std::move(item));
@@ -281,7 +288,8 @@ public:
                              std::to_string(f.value_length) + " bytes)";
             } else if (packed) {
                 std::vector<std::uint64_t> values;
-                packed_values(known->kind, value, f.value_length, values);
+                if (!packed_values(known->kind, value, f.value_length, values))
+                    out_.misread = true;
                 item.label = known->name + ":";
                 for (std::uint64_t v : values)
                     item.label += " " + scalar_label(scalar_json(schema_, *known, v));
@@ -293,10 +301,8 @@ public:
         }
     }
 
-    // The JSON of a message given as one or more byte ranges (a singular message field given
-    // more than once is merged: its ranges read as one message).
-    void json(int index, const std::vector<std::pair<const std::uint8_t *, std::size_t>> &ranges, unsigned depth,
-              std::string &out)
+    // The JSON of the message in p[0, n).
+    void json(int index, const std::uint8_t *p, std::size_t n, unsigned depth, std::string &out)
     {
         out += '{';
         if (depth >= kMaxProtoDepth) {
@@ -305,8 +311,7 @@ public:
             return;
         }
         std::vector<Seen> fields;
-        for (const auto &[p, n] : ranges)
-            read_fields(p, 0, n, fields);
+        read_fields(p, 0, n, fields);
         const ProtoMessage &m = schema_.messages[static_cast<std::size_t>(index)];
         bool first = true;
         for (const ProtoField &known : m.fields) {
@@ -340,15 +345,15 @@ private:
                     ranges.emplace_back(s->data + s->f.value_offset, s->f.value_length);
             if (ranges.empty())
                 return false;
-            if (!known.repeated) {
-                json(known.target, ranges, depth + 1, out);
+            if (!known.repeated) {  // given twice, the last replaces the first (protobuf.js's decoder)
+                json(known.target, ranges.back().first, ranges.back().second, depth + 1, out);
                 return true;
             }
             out += '[';
             for (std::size_t i = 0; i < ranges.size(); ++i) {
                 if (i > 0)
                     out += ',';
-                json(known.target, {ranges[i]}, depth + 1, out);
+                json(known.target, ranges[i].first, ranges[i].second, depth + 1, out);
             }
             out += ']';
             return true;
@@ -367,7 +372,7 @@ private:
                 else
                     json_string(v, base64_encode(bytes));
                 values.push_back(std::move(v));
-            } else if (f.wire == WireType::Len) {  // packed
+            } else if (f.wire == WireType::Len && known.repeated) {  // packed
                 std::vector<std::uint64_t> raw;
                 packed_values(known.kind, value, f.value_length, raw);
                 for (std::uint64_t v : raw)
@@ -421,7 +426,7 @@ DecodedMessage decode_message(const ProtoSchema &schema, int message_index, cons
     // The JSON pass reads the same bytes again: keep only the first pass's error.
     const protobuf::Error error = out.error;
     const std::size_t error_offset = out.error_offset;
-    d.json(message_index, {{data, size}}, 0, out.json);
+    d.json(message_index, data, size, 0, out.json);
     out.error = error;
     out.error_offset = error_offset;
     return out;

@@ -2,8 +2,8 @@
 // A protobuf message read with the Message schema (proto_schema.hpp, DESIGN 2.8):
 //  - as JSON equal, as a JSON value, to what protobuf.js's toJSON() prints for it (Baileys'
 //    proto.Message.toJSON()): field names as in WAProto.proto, fields in the schema's order,
-//    only those on the wire, repeated ones as arrays (packed or not), a singular message given
-//    twice merged, bytes in base64, 64-bit integers as strings, enums by name (by number where
+//    only those on the wire, repeated ones as arrays (packed or not), of a singular field given
+//    twice the last (a message too, as protobuf.js's decoder replaces it), bytes in base64, 64-bit integers as strings, enums by name (by number where
 //    the schema has no name), floats as numbers ("NaN", "Infinity" as strings); fields the
 //    schema does not know are left out (and counted);
 //  - as display items in wire order, with offsets, for the tree;
@@ -22,6 +22,7 @@
 namespace funxmpp::e2e {
 
 constexpr unsigned kMaxProtoDepth = 32;
+constexpr std::size_t kMaxProtoItems = 4096;  // display items kept of one Message (the JSON has all)
 
 struct ProtoItem {
     unsigned depth = 0;                  // 0: a field of the top message
@@ -39,10 +40,13 @@ struct DecodedMessage {
     std::vector<ProtoItem> items;
     std::vector<std::string> texts;
     std::size_t unknown_fields = 0;
+    std::size_t items_not_kept = 0;  // beyond kMaxProtoItems
     bool too_deep = false;
+    bool misread = false;  // a wire type, or a packed run, that does not fit the schema: protobuf.js
+                           // would throw or read it otherwise, so no JSON is given
     protobuf::Error error = protobuf::Error::None;  // the first malformed part, and where
     std::size_t error_offset = 0;
-    bool ok() const { return error == protobuf::Error::None && !too_deep; }
+    bool ok() const { return error == protobuf::Error::None && !too_deep && !misread; }
 };
 
 DecodedMessage decode_message(const ProtoSchema &schema, int message_index, const std::uint8_t *data, std::size_t size);

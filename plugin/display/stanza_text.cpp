@@ -57,7 +57,8 @@ public:
     }
     void data(const Value &value) override
     {
-        if (depth_ != enc_depth_ || !enc_.readable() || value.is_jid() || t_.envelopes.size() >= kMaxEnvelopesKept)
+        if (depth_ != enc_depth_ || !enc_.readable() || !is_binary(value.str.encoding) ||
+            t_.envelopes.size() >= kMaxEnvelopesKept)
             return;
         const auto length = static_cast<std::uint32_t>(value.str.bytes.size());
         t_.envelopes.push_back(EnvelopeAt{enc_.type, value.str.offset + value.str.length - length, length});

@@ -91,18 +91,24 @@ void add_message(proto_tree *t, tvbuff_t *plain, packet_info *pinfo, const e2e::
         if (i.name == "jpegThumbnail" && i.value_length > 0)
             add_thumbnail(proto_item_add_subtree(item, hf.ett_field), plain, pinfo, i);
     }
+    if (d.items_not_kept > 0)
+        proto_tree_add_none_format(t, hf.field, plain, 0, 0, "… %zu more fields not shown", d.items_not_kept);
+    // A Message Baileys could not read gets no JSON and no text: nothing is guessed.
+    if (d.error != protobuf::Error::None) {
+        const int at = static_cast<int>(d.error_offset);
+        proto_tree_add_expert_format(t, pinfo, &hf.ei_bad_message, plain, at, tvb_reported_length_remaining(plain, at),
+                                     "The Message protobuf does not parse at byte %d: %s", at, protobuf::error_text(d.error));
+    } else if (d.too_deep) {
+        proto_tree_add_expert_format(t, pinfo, &hf.ei_bad_message, plain, 0, 0,
+                                     "The Message nests deeper than %u messages: not read beyond", e2e::kMaxProtoDepth);
+    } else if (d.misread) {
+        proto_tree_add_expert_format(t, pinfo, &hf.ei_bad_message, plain, 0, 0,
+                                     "A field's wire type, or its packed values, do not fit its type in WAProto.proto");
+    }
+    if (!d.ok())
+        return;
     for (const std::string &text : d.texts)
         proto_tree_add_string(t, hf.text, plain, 0, 0, text.c_str());
-    if (!d.ok()) {
-        const int at = static_cast<int>(d.error_offset);
-        if (d.too_deep)
-            proto_tree_add_expert_format(t, pinfo, &hf.ei_bad_message, plain, 0, 0,
-                                         "The Message nests deeper than %u messages: not read beyond", e2e::kMaxProtoDepth);
-        else
-            proto_tree_add_expert_format(t, pinfo, &hf.ei_bad_message, plain, at, tvb_reported_length_remaining(plain, at),
-                                         "The Message protobuf does not parse at byte %d: %s", at,
-                                         protobuf::error_text(d.error));
-    }
     proto_item_set_generated(proto_tree_add_string(t, hf.json, plain, 0, 0, d.json.c_str()));
 }
 
@@ -225,23 +231,32 @@ bool e2e_fields_referenced(proto_tree *tree)
     return false;
 }
 
-const char *envelope_text(tvbuff_t *tvb, int offset, int size, EnvelopeType type, packet_info *pinfo)
+void add_envelope_not_bytes(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int length, EnvelopeType type)
 {
+    proto_tree_add_expert_format(tree, pinfo, &hf.ei_malformed, tvb, offset, length,
+                                 "Malformed Signal %s envelope: the <enc> content is not bytes", e2e::envelope_type_name(type));
+}
+
+EnvelopeSays envelope_says(tvbuff_t *tvb, int offset, int size, EnvelopeType type, packet_info *pinfo)
+{
+    EnvelopeSays says{nullptr, nullptr};
     const e2e::Envelope e = e2e::parse_envelope(type, tvb_get_ptr(tvb, offset, size), static_cast<std::size_t>(size));
     if (!e.ok())
-        return nullptr;
+        return says;
     const int at = offset + static_cast<int>(e.ciphertext.offset);
     const PayloadOutcome o = open_signal_payload(tvb_get_ptr(tvb, at, static_cast<int>(e.ciphertext.length)), e.ciphertext.length);
-    if (o.status != PayloadOutcome::Opened || o.decoded->texts.empty())
-        return nullptr;
+    if (o.status != PayloadOutcome::Opened || !o.decoded->ok())
+        return says;
+    says.json = wmem_strdup(pinfo->pool, o.decoded->json.c_str());
+    if (o.decoded->texts.empty())
+        return says;
     const std::string &text = o.decoded->texts.front();
     constexpr std::size_t kColumnText = 80;
-    if (text.size() <= kColumnText)
-        return wmem_strdup(pinfo->pool, text.c_str());
-    std::size_t cut = kColumnText;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    std::size_t cut = text.size() <= kColumnText ? text.size() : kColumnText;
+    while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
         --cut;  // not inside a UTF-8 sequence
-    return wmem_strdup_printf(pinfo->pool, "%.*s…", static_cast<int>(cut), text.c_str());
+    says.text = wmem_strdup_printf(pinfo->pool, "%.*s%s", static_cast<int>(cut), text.c_str(), cut < text.size() ? "…" : "");
+    return says;
 }
 
 void add_envelope(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int size, EnvelopeType type)

@@ -17,9 +17,16 @@ void register_e2e_fields(int proto, expert_module_t *expert);
 // A filter or a field extraction names one of the funxmpp.e2e fields.
 bool e2e_fields_referenced(proto_tree *tree);
 
-// What the envelope of `size` bytes at `offset` says (its Message's first text, cut for a
-// column, in pinfo->pool), when the key log opens it; nullptr otherwise.
-const char *envelope_text(tvbuff_t *tvb, int offset, int size, e2e::EnvelopeType type, packet_info *pinfo);
+// What the envelope of `size` bytes at `offset` says when the key log opens it (else both
+// nullptr): its Message's first text, cut for a column, and its JSON; in pinfo->pool.
+struct EnvelopeSays {
+    const char *text, *json;
+};
+EnvelopeSays envelope_says(tvbuff_t *tvb, int offset, int size, e2e::EnvelopeType type, packet_info *pinfo);
+
+// An <enc> whose content is not bytes (a token, packed digits, a JID): said, not read.
+void add_envelope_not_bytes(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int length,
+                            e2e::EnvelopeType type);
 
 // Adds the envelope of `size` bytes at `offset` in `tvb` under `tree`.
 void add_envelope(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int size, e2e::EnvelopeType type);

@@ -19,17 +19,8 @@ struct Kept {
     e2e::DecodedMessage decoded;
 };
 
-// By the ciphertext's SHA-256 (its first 8 bytes index, the whole hash is compared).
-struct HashKey {
-    std::size_t operator()(const noise::Key32 &k) const
-    {
-        std::size_t h = 0;
-        for (int i = 0; i < 8; ++i)
-            h = h << 8 | k[i];
-        return h;
-    }
-};
-std::unordered_map<noise::Key32, Kept, HashKey> kept;
+// By the ciphertext's SHA-256.
+std::unordered_map<noise::Key32, Kept, noise::Key32Hash> kept;
 
 void forget_payloads() { cpp_scope([] { kept.clear(); }); }
 
@@ -56,18 +47,20 @@ PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t l
     cpp_scope([&] {
         auto it = kept.find(*hash);
         if (it == kept.end()) {
-            Kept fresh{PayloadOutcome::NoLine, e2e::PayloadFault::None, 0, {}, {}};
             const NoiseKeyLookup line = signal_key_for(*hash);
-            if (line.found) {
-                e2e::OpenedPayload p = e2e::open_payload(bytes, line.line.first, line.line.iv);
-                fresh = Kept{p.fault == e2e::PayloadFault::None ? PayloadOutcome::Opened : PayloadOutcome::Fault, p.fault,
-                             line.line_number, std::move(p.message), {}};
-                if (fresh.status == PayloadOutcome::Opened) {
-                    const e2e::ProtoSchema &schema = e2e::waproto_schema();
-                    fresh.decoded = e2e::decode_message(schema, schema.message_index("Message"),
-                                                        reinterpret_cast<const std::uint8_t *>(fresh.message.data()),
-                                                        fresh.message.size());
-                }
+            if (!line.found) {  // not kept: the line may be written later (a live capture)
+                static const Kept none{PayloadOutcome::NoLine, e2e::PayloadFault::None, 0, {}, {}};
+                k = &none;
+                return;
+            }
+            e2e::OpenedPayload p = e2e::open_payload(bytes, line.line.first, line.line.iv);
+            Kept fresh{p.fault == e2e::PayloadFault::None ? PayloadOutcome::Opened : PayloadOutcome::Fault, p.fault,
+                       line.line_number, std::move(p.message), {}};
+            if (fresh.status == PayloadOutcome::Opened) {
+                const e2e::ProtoSchema &schema = e2e::waproto_schema();
+                fresh.decoded = e2e::decode_message(schema, schema.message_index("Message"),
+                                                    reinterpret_cast<const std::uint8_t *>(fresh.message.data()),
+                                                    fresh.message.size());
             }
             it = kept.emplace(*hash, std::move(fresh)).first;
         }

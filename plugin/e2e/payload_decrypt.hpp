@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end payloads opened with the key log's WA_SIGNAL_KEY lines (DESIGN 2.8), and the
-// Message inside read with WAProto's names. The outcome for a ciphertext is kept from the first
-// time it is asked for until the capture file is closed, so every pass and every click shows the
-// same, whatever the key log does meanwhile; what the glue gets are pointers into it.
+// Message inside read with WAProto's names. Once a line names a ciphertext, the outcome is kept
+// until the capture file is closed, so every pass and every click shows the same; a payload no
+// line names yet is looked up again (the client may write its line later, as in a live capture).
+// What the glue gets are pointers into what is kept.
 #pragma once
 
 #include "ws_compat.h"

@@ -25,7 +25,8 @@ namespace {
 // One record for the tap (statistics, decoded-stream view); only when someone listens.
 void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guint32 length, bool decrypted = false,
                const char *tag = nullptr, const char *type = nullptr, const char *peer = nullptr,
-               const char *xml = nullptr, const char *login = nullptr, const char *handshake = nullptr)
+               const char *xml = nullptr, const char *login = nullptr, const char *handshake = nullptr,
+               const char *json = nullptr)
 {
     if (!have_tap_listener(funxmpp_tap()))
         return;
@@ -43,6 +44,7 @@ void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guin
     r->xml = xml;
     r->login = login;
     r->handshake = handshake;
+    r->json = json;
     const ConversationState *st = ctx.st;
     // (A successor stream whose prologue was not seen has no version to tell.)
     const Version v = st->dialect != nullptr ? st->dialect->version : st->noise->version;
@@ -263,13 +265,16 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     else
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s%s[Malformed: %s]", frame.summary,
                             *frame.summary ? " " : "", frame.error);
-    // What an end-to-end message says, when the key log opens it (the first text only).
-    for (std::size_t i = 0; i < frame.envelope_count && pinfo->cinfo != nullptr; ++i) {
+    // What an end-to-end message says, when the key log opens it: the first text in Info, every
+    // Message's JSON for the decoded-stream view (one line each).
+    const char *json = nullptr;
+    for (std::size_t i = 0, quoted = 0; i < frame.envelope_count && (pinfo->cinfo != nullptr || tap); ++i) {
         const EnvelopeAt &e = frame.envelopes[i];
-        if (const char *text = envelope_text(tvb, offset + static_cast<int>(e.offset), static_cast<int>(e.length), e.type, pinfo)) {
-            col_append_fstr(pinfo->cinfo, COL_INFO, " text \"%s\"", text);
-            break;
-        }
+        const EnvelopeSays says = envelope_says(tvb, offset + static_cast<int>(e.offset), static_cast<int>(e.length), e.type, pinfo);
+        if (says.text != nullptr && quoted++ == 0)
+            col_append_fstr(pinfo->cinfo, COL_INFO, " text \"%s\"", says.text);
+        if (says.json != nullptr && tap)
+            json = json == nullptr ? says.json : wmem_strdup_printf(pinfo->pool, "%s\n%s", json, says.json);
     }
 
     const FrameFacts *facts = frame_facts(pinfo, ctx.position, false);
@@ -281,7 +286,7 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     }
     tap_frame(pinfo, ctx, !result.ok() ? TapFrame::Malformed : decrypted ? TapFrame::Decrypted : TapFrame::Plaintext,
               static_cast<guint32>(length), decrypted, frame.tag, frame.type, frame.peer, frame.xml,
-              login != nullptr ? login_outcome(*login) : nullptr);
+              login != nullptr ? login_outcome(*login) : nullptr, nullptr, json);
     if (wants.record != nullptr) {
         ProtoTreeBuilder builder(tvb, offset, pinfo, tree);
         replay(frame.events, builder);

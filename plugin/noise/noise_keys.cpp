@@ -5,6 +5,7 @@
 #include <wsutil/wslog.h>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "cpp_scope.hpp"
@@ -21,6 +22,23 @@ noise::KeyLogFile loaded;
 
 // The path last found unreadable, warned about once.
 std::string unreadable;
+
+// The WA_SIGNAL_KEY lines by ciphertext hash (the first line naming one wins), for the lines
+// read so far: a capture with thousands of payloads looks each up at once.
+std::unordered_map<noise::Key32, std::size_t, noise::Key32Hash> signal_lines;
+std::size_t signal_indexed = 0, signal_restarts = 0;
+
+void index_signal_lines()
+{
+    if (loaded.restarts() != signal_restarts) {  // read again from its start: the indexes are stale
+        signal_lines.clear();
+        signal_indexed = 0;
+        signal_restarts = loaded.restarts();
+    }
+    for (; signal_indexed < loaded.lines().size(); ++signal_indexed)
+        if (loaded.lines()[signal_indexed].kind == noise::KeyLineKind::SignalKey)
+            signal_lines.emplace(loaded.lines()[signal_indexed].ciphertext_sha256, signal_indexed);
+}
 
 void refresh()
 {
@@ -48,6 +66,8 @@ void forget_key_log()
 {
     loaded = noise::KeyLogFile{};
     unreadable.clear();
+    cpp_scope([] { signal_lines.clear(); });
+    signal_indexed = signal_restarts = 0;
 }
 
 }  // namespace
@@ -84,12 +104,10 @@ NoiseKeyLookup signal_key_for(const noise::Key32 &ciphertext_sha256)
     NoiseKeyLookup r{};
     cpp_scope([&] {
         refresh();
-        for (std::size_t i = 0; i < loaded.lines().size(); ++i)
-            if (loaded.lines()[i].kind == noise::KeyLineKind::SignalKey &&
-                loaded.lines()[i].ciphertext_sha256 == ciphertext_sha256) {
-                r = found(i);
-                return;
-            }
+        index_signal_lines();
+        auto it = signal_lines.find(ciphertext_sha256);
+        if (it != signal_lines.end())
+            r = found(it->second);
     });
     return r;
 }

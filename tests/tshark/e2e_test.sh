@@ -23,6 +23,11 @@ check "Info: the same in two passes" same "$WORK/want" "$WORK/two"
 texts -o "funxmpp.noise_keylog:$keys" -Y 'funxmpp.e2e || tcp' >"$WORK/tree"
 check "Info: the same with the tree built (a filter on funxmpp.e2e)" same "$WORK/want" "$WORK/tree"
 
+# The decoded-stream view: each Message's JSON right after its stanza.
+run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$keys" -q -z funxmpp,xml 2>/dev/null >"$WORK/view"
+check "-z funxmpp,xml: the JSON after its stanza" \
+    grep -q -F 'S>C e2e {"conversation":"Hello, world"}' <(grep -A1 -F 'id="3EB0E2E0000000000001"' "$WORK/view" | tail -n 1)
+
 # Only the Noise line: the transport opens, the payloads do not.
 grep -v '^WA_SIGNAL_KEY' "$dir/$name.keylog" >"$WORK/noise-only.keys"
 chmod 644 "$WORK/noise-only.keys"

@@ -134,10 +134,12 @@ TEST_F(NoiseKeyLogFile, LastLineWithoutEndOfLine)
     EXPECT_EQ(parse_key_log("WA_NOISE_TRANSPORT - " + kB + " " + kC).lines.size(), 1u);
     // The same name rewritten with a shorter log is read from its start.
     std::ofstream(path, std::ios::trunc) << "WA_NOISE_TRANSPORT - " << kB << " " << kC << "\n";
+    const std::size_t restarts = log.restarts();
     EXPECT_TRUE(log.refresh(path).empty());
     ASSERT_EQ(log.lines().size(), 1u);
     EXPECT_EQ(log.lines()[0].kind, KeyLineKind::TransportAnyone);
     EXPECT_EQ(log.line_number(0), 1u);
+    EXPECT_EQ(log.restarts(), restarts + 1);  // what was derived from the old lines is stale
 }
 
 }  // namespace

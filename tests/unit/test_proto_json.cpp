@@ -111,16 +111,18 @@ TEST(ProtoJson, AQuotedMessagesTextIsNotThisOnes)
                       "\"quotedMessage\":{\"conversation\":\"Fine, thanks\"}}}}");
 }
 
-TEST(ProtoJson, UnknownFieldsRepeatedAndMerged)
+TEST(ProtoJson, UnknownFieldsRepeatedAndReplaced)
 {
     std::string a, m;
     put_bytes(a, 2, "image/png");
     put_bytes(a, 7, "");  // width (uint32) given as bytes: a wire type that does not fit, left out
     put_bytes(m, 3, a);
     put_uint(m, 9999, 5);  // a field the schema does not know
-    put_bytes(m, 3, std::string("\x38\x07", 2));  // imageMessage again, width 7: merged into the first
+    put_bytes(m, 3, std::string("\x38\x07", 2));  // imageMessage again, width 7: it replaces the first
     const DecodedMessage d = decode(m);
-    EXPECT_EQ(d.json, "{\"imageMessage\":{\"mimetype\":\"image/png\",\"width\":7}}");
+    EXPECT_EQ(d.json, "{\"imageMessage\":{\"width\":7}}");
+    EXPECT_TRUE(d.misread);  // the width given as bytes: protobuf.js would not read it so
+    EXPECT_FALSE(d.ok());
     EXPECT_EQ(d.unknown_fields, 1u);
     bool unknown_item = false;
     for (const ProtoItem &i : d.items)
@@ -165,6 +167,21 @@ TEST(ProtoJson, MalformedAndTooDeep)
     const DecodedMessage deep = decode(m);
     EXPECT_TRUE(deep.too_deep);
     EXPECT_FALSE(deep.ok());
+}
+
+TEST(ProtoJson, AsProtobufJsReadsNumbers)
+{
+    const ProtoSchema s = parse_proto_schema("message T\nfield 1 b bool\nfield 2 f float\nfield 3 xs uint32 repeated\n");
+    std::string m;
+    put_uint(m, 1, 1ULL << 32);          // bool: only the low 32 bits count (uint32() !== 0)
+    m += std::string("\x15\x00\x00\x00\x80", 5);  // -0.0f: JSON.stringify says 0
+    for (int i = 0; i < 5000; ++i)
+        put_uint(m, 3, 1);               // more fields than the items kept, all in the JSON
+    const DecodedMessage d = decode_message(s, 0, reinterpret_cast<const std::uint8_t *>(m.data()), m.size());
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ(d.json.find("{\"b\":false,\"f\":0,\"xs\":[1,1,"), 0u);
+    EXPECT_EQ(d.items.size(), kMaxProtoItems);
+    EXPECT_EQ(d.items_not_kept, 5002 - kMaxProtoItems);
 }
 
 TEST(Base64, AsProtobufJsWritesIt)

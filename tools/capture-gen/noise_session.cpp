@@ -339,6 +339,11 @@ void NoiseSession::record(std::uint32_t packet, const Unit &u, int side)
                (u.info.find("[tag mismatch]") != std::string::npos ? " bytes, tag mismatch -->" : " bytes, not decrypted -->");
     if (!view.empty()) {
         stream_lines_.push_back({connection_, side, packet, view});
+        // The decoded-stream view follows a stanza with the JSON of each end-to-end Message it
+        // carries, as the script expects them (funxmpp.e2e.json).
+        for (const auto &[field, value] : u.fields)
+            if (field == "funxmpp.e2e.json" && u.decrypts)
+                stream_lines_.push_back({connection_, side, packet, "e2e " + value});
         stream_headers_[connection_] = "Stream " + std::to_string(connection_) + ": " + endpoint_text(client_) + " -> " +
                                        endpoint_text(server_) + ", WA " + (prologue_queued_ ? version_->to_string() : "?");
     }
