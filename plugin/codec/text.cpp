@@ -14,36 +14,34 @@ std::int32_t next_code_point(std::string_view bytes, std::size_t &i)
         ++i;
         return c;
     }
+    // Unicode's table of well-formed sequences (3.9, D92): the lead byte fixes the length and
+    // the range of the second byte; the others are 80..BF.
     std::size_t len;
-    std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
+    std::uint8_t low = 0x80, high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
         len = 2;
-        cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
+    } else if (c >= 0xE0 && c <= 0xEF) {
         len = 3;
-        cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
+        low = c == 0xE0 ? 0xA0 : 0x80;
+        high = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
         len = 4;
-        cp = c & 0x07;
+        low = c == 0xF0 ? 0x90 : 0x80;
+        high = c == 0xF4 ? 0x8F : 0xBF;
     } else {
         ++i;
         return -1;
     }
-    if (i + len > n) {
-        ++i;
-        return -1;
-    }
+    std::uint32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+    // An ill-formed sequence is one error for its longest well-formed start (the "maximal
+    // subpart"), as Node's decoder (and so protobuf.js) reads it: one U+FFFD, not one per byte.
     for (std::size_t k = 1; k < len; ++k) {
-        if ((p[i + k] & 0xC0) != 0x80) {
-            ++i;
+        const std::uint8_t b = i + k < n ? p[i + k] : 0;
+        if (i + k >= n || b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF)) {
+            i += k;
             return -1;
         }
-        cp = cp << 6 | (p[i + k] & 0x3F);
-    }
-    static const std::uint32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        ++i;
-        return -1;  // overlong, out of range, or a surrogate
+        cp = cp << 6 | (b & 0x3F);
     }
     i += len;
     return static_cast<std::int32_t>(cp);

@@ -14,8 +14,9 @@ namespace funxmpp {
 // True when `bytes` is valid UTF-8 with no control characters other than TAB, LF and CR
 // (C0 controls, DEL and the C1 controls U+0080-U+009F count as control characters).
 bool is_text(std::string_view bytes);
-// The code point of the UTF-8 sequence at bytes[i], i moved past it; -1 (i moved one byte on)
-// where the bytes are no valid sequence (cut, overlong, a surrogate, beyond U+10FFFF).
+// The code point of the UTF-8 sequence at bytes[i], i moved past it; -1 where the bytes are no
+// valid sequence (cut, overlong, a surrogate, beyond U+10FFFF), i moved past the longest start
+// of a valid one (at least one byte), as decoders that write one U+FFFD per error do.
 std::int32_t next_code_point(std::string_view bytes, std::size_t &i);
 
 // The value of a hex digit (either case), or -1.

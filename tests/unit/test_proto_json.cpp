@@ -169,6 +169,17 @@ TEST(ProtoJson, MalformedAndTooDeep)
     EXPECT_FALSE(deep.ok());
 }
 
+TEST(ProtoJson, InvalidUtf8AsNodeReadsIt)
+{
+    // One U+FFFD per maximal ill-formed subpart (E2 82 then A; F0 9F 98 cut), as Node decodes.
+    std::string m;
+    put_bytes(m, 1, std::string("\xE2\x82" "A" "\xF0\x9F\x98", 6));
+    EXPECT_EQ(decode(m).json, "{\"conversation\":\"\xEF\xBF\xBD" "A" "\xEF\xBF\xBD\"}");
+    std::string lone;
+    put_bytes(lone, 1, std::string("\xC0\xAF\xED\xA0\x80", 5));  // overlong, surrogate: each byte an error
+    EXPECT_EQ(decode(lone).json, "{\"conversation\":\"" + std::string(5 * 3, ' ').replace(0, 15, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD") + "\"}");
+}
+
 TEST(ProtoJson, AsProtobufJsReadsNumbers)
 {
     const ProtoSchema s = parse_proto_schema("message T\nfield 1 b bool\nfield 2 f float\nfield 3 xs uint32 repeated\n");
