@@ -24,7 +24,7 @@ struct E2eFields {
     int registration_id = -1, prekey_id = -1, signed_prekey_id = -1, base_key = -1, identity_key = -1;
     int sender_key_id = -1, iteration = -1, signature = -1;
     int decrypted = -1, key_source = -1, plaintext = -1, json = -1, text = -1, field = -1;
-    int ett_envelope = -1, ett_message = -1, ett_field = -1;
+    int ett_envelope = -1, ett_message = -1, ett_payload = -1, ett_field = -1;
     expert_field ei_malformed = EI_INIT, ei_no_key = EI_INIT, ei_undecryptable = EI_INIT, ei_bad_message = EI_INIT,
                  ei_unknown_field = EI_INIT;
 };
@@ -147,7 +147,7 @@ void add_payload(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, int offset, c
                                               static_cast<gint>(o.message_length));
     add_new_data_source(pinfo, plain, "Decrypted Signal payload");
     proto_item *whole = proto_tree_add_item(t, hf.plaintext, plain, 0, -1, ENC_NA);
-    add_message(proto_item_add_subtree(whole, hf.ett_message), plain, pinfo, *o.decoded);
+    add_message(proto_item_add_subtree(whole, hf.ett_payload), plain, pinfo, *o.decoded);
 }
 
 }  // namespace
@@ -203,7 +203,7 @@ void register_e2e_fields(int proto, expert_module_t *expert)
         {&hf.text, {"Text", "funxmpp.e2e.text", FT_STRING, BASE_NONE, nullptr, 0x0,
                     "What the message says: its text, or a caption", HFILL}},
     };
-    static int *ett[] = {&hf.ett_envelope, &hf.ett_message, &hf.ett_field};
+    static int *ett[] = {&hf.ett_envelope, &hf.ett_message, &hf.ett_payload, &hf.ett_field};
     static ei_register_info ei[] = {
         {&hf.ei_malformed, {"funxmpp.e2e.malformed", PI_MALFORMED, PI_ERROR, "Malformed Signal envelope", EXPFILL}},
         {&hf.ei_no_key, {"funxmpp.e2e.no_key", PI_UNDECODED, PI_NOTE, "End-to-end payload not decrypted", EXPFILL}},
