@@ -199,14 +199,16 @@ void ProtoTreeBuilder::data(const Value &value)
                         value.str);
     }
     // The content of an <enc> node: a Signal envelope, shown field by field (DESIGN 2.8).
-    if (o.envelope.readable() && !is_binary(value.str.encoding)) {
+    // Binary content: its bytes follow the length prefix.
+    const int content = base_ + static_cast<int>(value.str.offset + value.str.length - value.str.bytes.size());
+    const int size = static_cast<int>(value.str.bytes.size());
+    if (o.envelope.plaintext && is_binary(value.str.encoding))  // a channel's Message, in the clear
+        add_plaintext(o.tree, tvb_, pinfo_, content, size);
+    else if (o.envelope.readable() && !is_binary(value.str.encoding))
         add_envelope_not_bytes(o.tree, tvb_, pinfo_, base_ + static_cast<int>(value.str.offset),
                                static_cast<int>(value.str.length), o.envelope.type);
-    } else if (o.envelope.readable()) {
-        const std::uint32_t content = value.str.offset + value.str.length - static_cast<std::uint32_t>(value.str.bytes.size());
-        add_envelope(o.tree, tvb_, pinfo_, base_ + static_cast<int>(content), static_cast<int>(value.str.bytes.size()),
-                     o.envelope.type);
-    }
+    else if (o.envelope.readable())
+        add_envelope(o.tree, tvb_, pinfo_, content, size, o.envelope.type);
 }
 
 void ProtoTreeBuilder::node_end(std::uint32_t end)

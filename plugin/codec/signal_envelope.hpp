@@ -27,13 +27,14 @@ enum class EnvelopeType : std::uint8_t { Msg, PreKeyMsg, SenderKeyMsg };
 bool envelope_type_of(std::string_view attribute, EnvelopeType &out);
 const char *envelope_type_name(EnvelopeType t);
 
-// Whether an element's tag and attributes make its content an envelope: an <enc> whose type is
-// msg, pkmsg or skmsg and whose v, if any, is 2 (v="1" was the TextSecure version 2 of 2015).
+// Whether an element's tag and attributes make its content an end-to-end payload: an envelope
+// in an <enc> whose type is msg, pkmsg or skmsg and whose v, if any, is 2 (v="1" was the
+// TextSecure version 2 of 2015), or a Message in the clear in a <plaintext> (channels).
 struct EnvelopeNode {
-    bool enc = false, old_version = false, typed = false;
+    bool enc = false, old_version = false, typed = false, plaintext = false;
     EnvelopeType type = EnvelopeType::Msg;
     EnvelopeNode() = default;
-    explicit EnvelopeNode(std::string_view tag) : enc(tag == "enc") {}
+    explicit EnvelopeNode(std::string_view tag) : enc(tag == "enc"), plaintext(tag == "plaintext") {}
     void attribute(std::string_view key, std::string_view value)
     {
         if (enc && key == "type")

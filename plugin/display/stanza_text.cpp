@@ -21,7 +21,7 @@ public:
     void node_begin(const NodeBegin &n) override
     {
         // The element whose content is an envelope is a leaf: one at a time is enough.
-        if (enc_depth_ == 0 && n.tag.str.bytes == "enc") {
+        if (enc_depth_ == 0 && (n.tag.str.bytes == "enc" || n.tag.str.bytes == "plaintext")) {
             enc_ = e2e::EnvelopeNode(n.tag.str.bytes);
             enc_depth_ = depth_ + 1;
         }
@@ -57,11 +57,11 @@ public:
     }
     void data(const Value &value) override
     {
-        if (depth_ != enc_depth_ || !enc_.readable() || !is_binary(value.str.encoding) ||
+        if (depth_ != enc_depth_ || !(enc_.readable() || enc_.plaintext) || !is_binary(value.str.encoding) ||
             t_.envelopes.size() >= kMaxEnvelopesKept)
             return;
         const auto length = static_cast<std::uint32_t>(value.str.bytes.size());
-        t_.envelopes.push_back(EnvelopeAt{enc_.type, value.str.offset + value.str.length - length, length});
+        t_.envelopes.push_back(EnvelopeAt{enc_.type, value.str.offset + value.str.length - length, length, enc_.plaintext});
     }
     void node_end(std::uint32_t) override
     {

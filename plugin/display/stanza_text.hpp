@@ -30,6 +30,7 @@ struct StanzaWants {
 struct EnvelopeAt {
     e2e::EnvelopeType type;
     std::uint32_t offset, length;
+    bool plaintext;  // a <plaintext> element's Message in the clear, not an envelope
 };
 constexpr std::size_t kMaxEnvelopesKept = 8;
 

@@ -237,6 +237,46 @@ void add_envelope_not_bytes(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                                  "Malformed Signal %s envelope: the <enc> content is not bytes", e2e::envelope_type_name(type));
 }
 
+namespace {
+
+// What a read Message says: its first text cut for a column, its JSON (only if Baileys could
+// read it).
+EnvelopeSays says_of(const e2e::DecodedMessage &d, packet_info *pinfo)
+{
+    EnvelopeSays says{nullptr, nullptr};
+    if (!d.ok())
+        return says;
+    says.json = wmem_strdup(pinfo->pool, d.json.c_str());
+    if (d.texts.empty())
+        return says;
+    const std::string &text = d.texts.front();
+    constexpr std::size_t kColumnText = 80;
+    std::size_t cut = text.size() <= kColumnText ? text.size() : kColumnText;
+    while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;  // not inside a UTF-8 sequence
+    says.text = wmem_strdup_printf(pinfo->pool, "%.*s%s", static_cast<int>(cut), text.c_str(), cut < text.size() ? "…" : "");
+    return says;
+}
+
+}  // namespace
+
+EnvelopeSays plaintext_says(tvbuff_t *tvb, int offset, int size, packet_info *pinfo)
+{
+    const e2e::DecodedMessage *d = read_plain_message(tvb_get_ptr(tvb, offset, size), static_cast<std::size_t>(size));
+    return d != nullptr ? says_of(*d, pinfo) : EnvelopeSays{nullptr, nullptr};
+}
+
+void add_plaintext(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int size)
+{
+    const e2e::DecodedMessage *d = read_plain_message(tvb_get_ptr(tvb, offset, size), static_cast<std::size_t>(size));
+    proto_item *whole = proto_tree_add_item(tree, hf.plaintext, tvb, offset, size, ENC_NA);
+    proto_item_append_text(whole, " (in the clear)");
+    proto_tree *t = proto_item_add_subtree(whole, hf.ett_payload);
+    proto_item_set_generated(proto_tree_add_string(t, hf.type, tvb, offset, 0, "plaintext"));
+    if (d != nullptr)
+        add_message(t, tvb_new_subset_length(tvb, offset, size), pinfo, *d);
+}
+
 EnvelopeSays envelope_says(tvbuff_t *tvb, int offset, int size, EnvelopeType type, packet_info *pinfo)
 {
     EnvelopeSays says{nullptr, nullptr};
@@ -245,18 +285,7 @@ EnvelopeSays envelope_says(tvbuff_t *tvb, int offset, int size, EnvelopeType typ
         return says;
     const int at = offset + static_cast<int>(e.ciphertext.offset);
     const PayloadOutcome o = open_signal_payload(tvb_get_ptr(tvb, at, static_cast<int>(e.ciphertext.length)), e.ciphertext.length);
-    if (o.status != PayloadOutcome::Opened || !o.decoded->ok())
-        return says;
-    says.json = wmem_strdup(pinfo->pool, o.decoded->json.c_str());
-    if (o.decoded->texts.empty())
-        return says;
-    const std::string &text = o.decoded->texts.front();
-    constexpr std::size_t kColumnText = 80;
-    std::size_t cut = text.size() <= kColumnText ? text.size() : kColumnText;
-    while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-        --cut;  // not inside a UTF-8 sequence
-    says.text = wmem_strdup_printf(pinfo->pool, "%.*s%s", static_cast<int>(cut), text.c_str(), cut < text.size() ? "…" : "");
-    return says;
+    return o.status == PayloadOutcome::Opened ? says_of(*o.decoded, pinfo) : says;
 }
 
 void add_envelope(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int size, EnvelopeType type)

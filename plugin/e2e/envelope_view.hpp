@@ -23,6 +23,10 @@ struct EnvelopeSays {
     const char *text, *json;
 };
 EnvelopeSays envelope_says(tvbuff_t *tvb, int offset, int size, e2e::EnvelopeType type, packet_info *pinfo);
+// The same of a <plaintext> element's Message (channels: in the clear).
+EnvelopeSays plaintext_says(tvbuff_t *tvb, int offset, int size, packet_info *pinfo);
+// Adds a <plaintext> element's Message, field by field.
+void add_plaintext(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int size);
 
 // An <enc> whose content is not bytes (a token, packed digits, a JID): said, not read.
 void add_envelope_not_bytes(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int length,

@@ -21,8 +21,23 @@ struct Kept {
 
 // By the ciphertext's SHA-256.
 std::unordered_map<noise::Key32, Kept, noise::Key32Hash> kept;
+// Messages in the clear, by their SHA-256.
+std::unordered_map<noise::Key32, e2e::DecodedMessage, noise::Key32Hash> plain;
 
-void forget_payloads() { cpp_scope([] { kept.clear(); }); }
+void forget_payloads()
+{
+    cpp_scope([] {
+        kept.clear();
+        plain.clear();
+    });
+}
+
+e2e::DecodedMessage read_message(const std::string_view bytes)
+{
+    const e2e::ProtoSchema &schema = e2e::waproto_schema();
+    return e2e::decode_message(schema, schema.message_index("Message"), reinterpret_cast<const std::uint8_t *>(bytes.data()),
+                               bytes.size());
+}
 
 }  // namespace
 
@@ -56,12 +71,8 @@ PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t l
             e2e::OpenedPayload p = e2e::open_payload(bytes, line.line.first, line.line.iv);
             Kept fresh{p.fault == e2e::PayloadFault::None ? PayloadOutcome::Opened : PayloadOutcome::Fault, p.fault,
                        line.line_number, std::move(p.message), {}};
-            if (fresh.status == PayloadOutcome::Opened) {
-                const e2e::ProtoSchema &schema = e2e::waproto_schema();
-                fresh.decoded = e2e::decode_message(schema, schema.message_index("Message"),
-                                                    reinterpret_cast<const std::uint8_t *>(fresh.message.data()),
-                                                    fresh.message.size());
-            }
+            if (fresh.status == PayloadOutcome::Opened)
+                fresh.decoded = read_message(fresh.message);
             it = kept.emplace(*hash, std::move(fresh)).first;
         }
         k = &it->second;
@@ -78,6 +89,22 @@ PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t l
     r.message_length = k->message.size();
     r.decoded = &k->decoded;
     return r;
+}
+
+const e2e::DecodedMessage *read_plain_message(const std::uint8_t *bytes, std::size_t length)
+{
+    const std::string_view view(reinterpret_cast<const char *>(bytes), length);
+    const e2e::DecodedMessage *d = nullptr;
+    cpp_scope([&] {
+        const std::optional<noise::Key32> hash = noise::sha256_digest(view);
+        if (!hash)
+            return;
+        auto it = plain.find(*hash);
+        if (it == plain.end())
+            it = plain.emplace(*hash, read_message(view)).first;
+        d = &it->second;
+    });
+    return d;
 }
 
 }  // namespace funxmpp::ws

@@ -270,7 +270,8 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     const char *json = nullptr;
     for (std::size_t i = 0, quoted = 0; i < frame.envelope_count && (pinfo->cinfo != nullptr || tap); ++i) {
         const EnvelopeAt &e = frame.envelopes[i];
-        const EnvelopeSays says = envelope_says(tvb, offset + static_cast<int>(e.offset), static_cast<int>(e.length), e.type, pinfo);
+        const int at = offset + static_cast<int>(e.offset), length = static_cast<int>(e.length);
+        const EnvelopeSays says = e.plaintext ? plaintext_says(tvb, at, length, pinfo) : envelope_says(tvb, at, length, e.type, pinfo);
         if (says.text != nullptr && quoted++ == 0)
             col_append_fstr(pinfo->cinfo, COL_INFO, " text \"%s\"", says.text);
         if (says.json != nullptr && tap)
