@@ -46,9 +46,15 @@ echo
 echo "== $capture, its stanzas as canonical XML (-e funxmpp.xml)"
 tools/tshark-with-plugin.sh -r "$capture" -Y funxmpp.xml -T fields -E aggregator=$'\n' -e funxmpp.xml | cut_to_width || decode_failed
 echo
-# The first two levels of the tree, as Wireshark's packet details show them once expanded.
+# The stanza's element in the tree, two levels deep, as Wireshark's packet details show it.
 echo "== packet 15, its header split across two TCP segments: the tree (-O funxmpp -V)"
 tools/tshark-with-plugin.sh -r "$capture" -Y frame.number==15 -O funxmpp -V |
-    sed -n '/^FunXMPP/,/^$/p' | grep -v -E '^ {12}|^$' | cut_to_width || decode_failed
+    sed -n '/^    </,/^$/p' | grep -v -E '^ {12}|^$' | cut_to_width || decode_failed
+echo
+# Since 2017: Noise transport, then end-to-end (Signal) payloads, both opened from a key log.
+capture=captures/noise63-decrypt-e2e.pcap
+echo "== $capture with its key log: what the messages say (Info)"
+tools/tshark-with-plugin.sh -r "$capture" -o "funxmpp.noise_keylog:${capture%.pcap}.keylog" -Y funxmpp.e2e.text \
+    -o 'gui.column.format:"Info","%i"' | sed 's/^ *//' | cut_to_width || decode_failed
 echo
 echo "Log of the setup and build: $log"

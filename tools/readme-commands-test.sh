@@ -30,7 +30,8 @@ check "the main job succeeds" test "$status" = 0
 check "its output fits on a screen (at most 50 lines of at most 100 characters)" \
     test "$(wc -l <"$out")" -le 50 -a "$(wc -L <"$out")" -le 100
 check "it shows the decoded stanzas" grep -q -F '<message to="34600000002@s.whatsapp.net" type="text"' "$out"
-check "it shows a packet's tree" grep -q -E '^    Frame header: [0-9]+ bytes$' "$out"
+check "it shows a packet's tree" grep -q -E '^        Tag: message \(token 0x[0-9A-F]+\)$' "$out"
+check "it shows what an end-to-end message says" grep -q -F 'type=text text "Hello, world"' "$out"
 log=$(tail -n 1 "$out" | sed -n 's/^Log of the setup and build: //p')
 check "its last line is the path of the setup and build log" test -s "$log"
 rm -f "$out"
