@@ -200,7 +200,7 @@ void ProtoTreeBuilder::data(const Value &value)
     }
     // The content of an <enc> node: a Signal envelope, shown field by field (DESIGN 2.8).
     // Binary content: its bytes follow the length prefix.
-    const int content = base_ + static_cast<int>(value.str.offset + value.str.length - value.str.bytes.size());
+    const int content = base_ + static_cast<int>(value.str.content_offset());
     const int size = static_cast<int>(value.str.bytes.size());
     if (o.envelope.plaintext && is_binary(value.str.encoding))  // a channel's Message, in the clear
         add_plaintext(o.tree, tvb_, pinfo_, content, size);

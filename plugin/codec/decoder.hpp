@@ -54,6 +54,8 @@ struct StringValue {
     std::uint8_t page = 0;      // secondary tokens: page k (lead 0xEC + k)
     std::uint16_t index = 0;    // tokens: index into the table (primary byte, or byte in page)
     std::string_view bytes;     // decoded content (empty for Null, StreamStart, StreamEnd, Jid)
+    // Binary content (is_binary): where its bytes start, after the length prefix.
+    std::uint32_t content_offset() const { return offset + length - static_cast<std::uint32_t>(bytes.size()); }
 };
 
 // A string slot's value: a plain string, or a JID made of two strings (and, in the MD forms,

@@ -60,8 +60,8 @@ public:
         if (depth_ != enc_depth_ || !(enc_.readable() || enc_.plaintext) || !is_binary(value.str.encoding) ||
             t_.envelopes.size() >= kMaxEnvelopesKept)
             return;
-        const auto length = static_cast<std::uint32_t>(value.str.bytes.size());
-        t_.envelopes.push_back(EnvelopeAt{enc_.type, value.str.offset + value.str.length - length, length, enc_.plaintext});
+        t_.envelopes.push_back(EnvelopeAt{enc_.type, value.str.content_offset(),
+                                          static_cast<std::uint32_t>(value.str.bytes.size()), enc_.plaintext});
     }
     void node_end(std::uint32_t) override
     {
