@@ -2,6 +2,8 @@
 #include "codec/noise_keylog.hpp"
 
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 
 #include "codec/text.hpp"
 
@@ -121,6 +123,12 @@ std::vector<std::size_t> KeyLogFile::refresh(const std::string &path)
     }
     path_ = path;
     if (path.empty())
+        return malformed;
+    // Nothing added since the last read (the common case: every lookup refreshes): no need to
+    // open the file. (A file rewritten to the same size is read again when a capture closes.)
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && readable_ && size == static_cast<std::uintmax_t>(offset_))
         return malformed;
     std::FILE *f = std::fopen(path.c_str(), "rb");
     readable_ = f != nullptr;
