@@ -1,22 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Writes the Noise key log (DESIGN 2.6) of a Node program built on the `baileys` npm package
-// (version 7, ES modules), so that the FunXMPP dissector decrypts its WhatsApp sessions:
+// Writes the key log (DESIGN 2.6, 2.8) of a Node program built on the `baileys` npm package
+// (version 7, ES modules), so that the FunXMPP dissector decrypts its WhatsApp sessions and the
+// end-to-end encrypted messages in them:
 //
-//   WA_NOISE_KEYLOG=noise-keys.txt node --import ./tools/baileys-keylog.mjs bot.mjs
-//   wireshark -o funxmpp.noise_keylog:noise-keys.txt capture.pcapng
+//   WA_NOISE_KEYLOG=keys.txt node --import ./tools/baileys-keylog.mjs bot.mjs
+//   wireshark -o funxmpp.noise_keylog:keys.txt capture.pcapng
 //
 // For every connection one line is appended, before the client sends its ClientFinish:
 //   WA_NOISE_CLIENT <client ephemeral public> <client ephemeral private> <client static private>
 // With these the dissector runs the XX handshake itself (server static key, certificates,
-// the client's payload) and derives the transport keys. The lines are secrets: whoever has the
-// file and the capture reads the session. The file is created readable by its owner only.
+// the client's payload) and derives the transport keys. For every Signal payload the client
+// encrypts or decrypts (pairwise msg/pkmsg and group skmsg alike) one more line:
+//   WA_SIGNAL_KEY <SHA-256 of the ciphertext> <AES-256 key> <IV>
+// The lines are secrets: whoever has the file and the capture reads the session and its
+// messages. The file is created readable by its owner only.
 //
 // How: a module resolution hook puts a wrapper in front of baileys' lib/Utils/noise-handler.js
 // (ES module exports cannot be reassigned); the wrapper's makeNoiseHandler calls the real one
-// and hooks the handshake step that receives the client's static key pair. Nothing else of
-// baileys changes. Without WA_NOISE_KEYLOG the hook does nothing.
+// and hooks the handshake step that receives the client's static key pair. Signal payloads all
+// go through libsignal's src/crypto.js (CommonJS) encrypt/decrypt, AES-256-CBC: baileys' group
+// cipher imports them from there, the pairwise session cipher requires them. Its exports
+// object is wrapped in place when the module is first loaded, before any importer takes the
+// functions. Nothing else of baileys changes. Without WA_NOISE_KEYLOG the hook does nothing.
+import { createHash } from 'node:crypto'
 import { appendFileSync } from 'node:fs'
-import { register } from 'node:module'
+import Module, { register } from 'node:module'
 
 const HOOKS_MARK = 'funxmpp-keylog-hooks'
 const WRAPPER_SCHEME = 'funxmpp-keylog-wrapper:'
@@ -100,7 +108,64 @@ export function wrapNoiseHandler (makeNoiseHandler) {
   }
 }
 
+// A Signal payload's line: the ciphertext as the envelope carries it, the key and IV that open it.
+export function signalLine (ciphertext, key, iv) {
+  if (key?.length !== 32 || iv?.length !== 16 || !ciphertext?.length) {
+    return null
+  }
+  return `WA_SIGNAL_KEY ${createHash('sha256').update(ciphertext).digest('hex')} ${hex(key)} ${hex(iv)}`
+}
+
+function logSignal (ciphertext, key, iv) {
+  const line = signalLine(ciphertext, key, iv)
+  if (line) {
+    appendLine(line)
+  }
+}
+
+// libsignal's crypto module, wherever npm put it (baileys' own copy or a hoisted one).
+const LIBSIGNAL_CRYPTO = /[\\/]libsignal[\\/]src[\\/]crypto\.js$/
+const WRAPPED = Symbol('funxmpp-keylog')
+
+export function wrapSignalCrypto (exports) {
+  if (exports[WRAPPED] || typeof exports.encrypt !== 'function' || typeof exports.decrypt !== 'function') {
+    return
+  }
+  const { encrypt, decrypt } = exports
+  exports.encrypt = function (key, data, iv) {
+    const ciphertext = encrypt.apply(this, arguments)
+    logSignal(ciphertext, key, iv)
+    return ciphertext
+  }
+  // Logged once it opened: a key libsignal tried and dropped is no key of that payload.
+  exports.decrypt = function (key, data, iv) {
+    const plaintext = decrypt.apply(this, arguments)
+    logSignal(data, key, iv)
+    return plaintext
+  }
+  exports[WRAPPED] = true
+}
+
+// Every CommonJS load goes through Module._load, an ES module's import of one too.
+function hookCommonJsLoads () {
+  const load = Module._load
+  Module._load = function (request, parent, isMain) {
+    const exports = load.apply(this, arguments)
+    if (typeof request === 'string' && /crypto(\.js)?$/.test(request) && /[\\/]/.test(request) && exports) {
+      let filename = request
+      try {
+        filename = Module._resolveFilename(request, parent, isMain)
+      } catch {}
+      if (LIBSIGNAL_CRYPTO.test(filename)) {
+        wrapSignalCrypto(exports)
+      }
+    }
+    return exports
+  }
+}
+
 if (!inHooksThread) {
   self.searchParams.set(HOOKS_MARK, '1')
   register(self.href)
+  hookCommonJsLoads()
 }

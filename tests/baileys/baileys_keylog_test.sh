@@ -6,13 +6,18 @@
 # WebSocket and over TLS WebSocket, two connections each; the WebSocket session's Noise bytes are
 # also replayed straight over TCP (port 5222), as clients that speak the protocol over TCP send
 # them. The dissector must decrypt every session from the key log that hook wrote, stanza for
-# stanza as baileys' own decoder reads them, in one pass and two.
+# stanza as baileys' own decoder reads them, in one pass and two. On the login baileys talks
+# end to end (issue 22) with a Signal peer of the stand-in (libsignal, baileys' WAProto), pairwise,
+# in a group and from a channel: every payload, both directions, must decode from the hook's
+# WA_SIGNAL_KEY lines to the Message JSON its receiver decoded, and without those lines the
+# envelopes still show and nothing is made up.
 # usage: baileys_keylog_test.sh PLUGIN_DIR
 set -u
 PLUGIN_DIR=$1
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/tests/tshark/tshark_env.sh"
+. "$top/tools/node-env.sh"
 
 client=$(mktemp -d)
 trap 'rm -rf "$WORK" "$client"' EXIT
@@ -36,6 +41,18 @@ fields() {  # capture, filter, fields..., then -- and tshark options
     while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=(-e "$1"); shift; done
     shift
     run_tshark -r "$pcap" "$@" -Y "$filter" -T fields "${args[@]}" | sed -E 's/\bTrue\b/1/g; s/\bFalse\b/0/g'
+}
+messages() {  # tshark options...: the Messages of $pcap, keys sorted, one a line, sorted
+    fields "$pcap" funxmpp.e2e.json funxmpp.e2e.json -- "$@" -E "aggregator=$sep" | tr "$sep" '\n' | node "$here/sorted-json.mjs" | sort
+}
+count() {  # field, tshark options...: how many values $pcap gives
+    local field=$1
+    shift
+    run_tshark -r "$pcap" "$@" -Y "$field" -T fields -E "aggregator=$sep" -e "$field" 2>/dev/null | tr "$sep" '\n' | grep -c .
+}
+no_line() {  # tshark options...: payloads of $pcap whose note says no key log line names them
+    run_tshark -r "$pcap" "$@" -Y _ws.expert.message -T fields -E "aggregator=$sep" -e _ws.expert.message 2>/dev/null |
+        tr "$sep" '\n' | grep -c 'no WA_SIGNAL_KEY line'
 }
 
 recorded=()
@@ -73,7 +90,12 @@ for capture in "${captures[@]}"; do
         check "$transport: the hook wrote one WA_NOISE_CLIENT line per connection" \
             test "$(grep -cE '^WA_NOISE_CLIENT( [0-9a-f]{64}){3}$' "$out/noise.keys")" = 2
         check "$transport: each line is that connection's client ephemeral key" \
-            same <(cut -f2 "$out/handshake.tsv") <(cut -d' ' -f2 "$out/noise.keys")
+            same <(cut -f2 "$out/handshake.tsv") <(grep '^WA_NOISE_CLIENT' "$out/noise.keys" | cut -d' ' -f2)
+        # Every pairwise and group payload baileys encrypted or decrypted; a channel's needs no key.
+        check "$transport: one WA_SIGNAL_KEY line per payload baileys encrypted or decrypted" \
+            test "$(grep -cE '^WA_SIGNAL_KEY [0-9a-f]{64} [0-9a-f]{64} [0-9a-f]{32}$' "$out/noise.keys")" = "$(cut -f2 "$out/e2e.tsv" | grep -vc plaintext)"
+        check "$transport: the conversation went both ways, pairwise, group and channel" \
+            test "$(cut -f1,2 "$out/e2e.tsv" | LC_ALL=C sort -u | tr '\t\n' ': ')" = 'c2s:msg c2s:skmsg s2c:msg s2c:pkmsg s2c:plaintext s2c:skmsg '
         check "$transport: the key log file is readable by its owner only" \
             test "$(stat -c %a "$out/noise.keys")" = 600
     fi
@@ -106,8 +128,28 @@ for capture in "${captures[@]}"; do
         test "$(run_tshark -r "$pcap" "${with_keys[@]}" -Y 'funxmpp && _ws.expert.severity >= 0x00600000' 2>/dev/null | wc -l)" = 0
     # The message's <enc> (session.mjs writes a pkmsg envelope by hand): read without a key.
     check "$transport: the pkmsg envelope field by field" \
-        test "$(fields "$pcap" 'funxmpp.e2e.type == "pkmsg"' funxmpp.e2e.registration_id funxmpp.e2e.prekey_id \
+        test "$(fields "$pcap" 'funxmpp.e2e.registration_id == 4321' funxmpp.e2e.registration_id funxmpp.e2e.prekey_id \
                 funxmpp.e2e.signed_prekey_id funxmpp.e2e.counter -- "${with_keys[@]}")" = $'4321\t7\t1\t0'
+
+    # The end-to-end payloads: each decodes to the Message its receiver decoded (JSON values equal).
+    cut -f3 "$out/e2e.tsv" | sort >"$out/e2e.expected"
+    messages "${with_keys[@]}" >"$out/$transport.e2e" 2>"$out/$transport.e2e.stderr"
+    check "$transport: every end-to-end payload, both ways, is the Message its receiver decoded ($(wc -l <"$out/e2e.expected"))" \
+        same "$out/e2e.expected" "$out/$transport.e2e"
+    messages "${with_keys[@]}" -2 >"$out/$transport.e2e.2" 2>/dev/null
+    check "$transport: two passes, the same Messages" same "$out/e2e.expected" "$out/$transport.e2e.2"
+    check "$transport: the peer's first message in the Info column" \
+        grep -q 'message from=34600000002@s.whatsapp.net .*text "Hello from the peer 👋"' \
+            <(info_column -r "$pcap" "${with_keys[@]}" -Y 'funxmpp.e2e.type == "pkmsg"')
+    grep -v '^WA_SIGNAL_KEY' "$out/noise.keys" >"$client/$transport-noise-only.keys"
+    noise_only=(-o "funxmpp.noise_keylog:$(stage "$client/$transport-noise-only.keys")")
+    [ "$transport" = wss ] && noise_only+=(-o "tls.keylog_file:$tls")
+    check "$transport: without WA_SIGNAL_KEY lines only the channel's plaintext Message is read" \
+        same <(grep -P '^s2c\tplaintext\t' "$out/e2e.tsv" | cut -f3) <(messages "${noise_only[@]}" 2>/dev/null)
+    check "$transport: without them every envelope is still shown" \
+        test "$(count funxmpp.e2e.type "${noise_only[@]}")" = "$(count funxmpp.e2e.type "${with_keys[@]}")"
+    check "$transport: without them each payload the hook gave a key says it has none" \
+        test $(($(no_line "${noise_only[@]}") - $(no_line "${with_keys[@]}"))) = "$(cut -f2 "$out/e2e.tsv" | grep -vc plaintext)"
 
     # Without the Noise key log: the frames are found and counted, nothing is decrypted.
     without=()

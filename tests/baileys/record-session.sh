@@ -4,7 +4,7 @@
 # preloaded: installs the package into CLIENT_DIR (npm ci, once), runs the session over
 # TRANSPORT (ws or wss) and leaves in CLIENT_DIR/TRANSPORT capture.pcap, noise-tcp.pcap (the
 # same Noise bytes straight over TCP), noise.keys (the hook's key log), tls.keys (wss: Node's TLS
-# key log), expected.tsv, handshake.tsv and session.log.
+# key log), expected.tsv, handshake.tsv, e2e.tsv and session.log.
 # usage: record-session.sh CLIENT_DIR ws|wss
 set -euo pipefail
 client=$1 transport=$2
@@ -16,7 +16,8 @@ if [ -n "$NODE_PROBLEM$NPM_PROBLEM" ]; then
     exit 1
 fi
 mkdir -p "$client"
-cp "$here/package.json" "$here/package-lock.json" "$here/session.mjs" "$here/test-server.key" "$here/test-server.crt" "$client/"
+cp "$here/package.json" "$here/package-lock.json" "$here/session.mjs" "$here/signal-peer.mjs" "$here/sorted-json.mjs" \
+    "$here/thumbnail.jpg" "$here/test-server.key" "$here/test-server.crt" "$client/"
 if [ ! -d "$client/node_modules/baileys" ]; then
     # Install scripts are not needed (baileys' only checks the Node version, done above).
     (cd "$client" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >npm.log 2>&1) ||

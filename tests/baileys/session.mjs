@@ -8,7 +8,12 @@
 //       session.mjs ws|wss OUT
 //
 // Two connections: a registration (fresh credentials: the server asks to pair a device) and a
-// login (credentials of a paired device: the server says success). Writes to OUT:
+// login (credentials of a paired device: the server says success). On the login the stand-in
+// relays end-to-end encrypted conversations (DESIGN 2.8) between baileys and a Signal peer
+// (signal-peer.mjs, in a worker thread the key log hook does not reach): the peer's pkmsg, then
+// msg messages (text, extended text quoting baileys, an image with its thumbnail, a reaction),
+// a group skmsg after its sender key, a channel's <plaintext>; baileys' text and image to the
+// peer and to the group. Writes to OUT:
 //   capture.pcap       the relayed TCP streams (server port 80 for ws, 443 for wss)
 //   noise-tcp.pcap     the same connections' Noise bytes as the WebSocket messages carried
 //                      them, straight over TCP (server port 5222), as clients of the successor
@@ -17,20 +22,27 @@
 //                      and the node's canonical XML (DESIGN 2.2/2.7), from baileys' own decoder
 //   handshake.tsv      per connection: client ephemeral, server static, client static (hex) and
 //                      ClientPayload fields as baileys encoded them
+//   e2e.tsv            per end-to-end payload: direction, envelope type and the Message's JSON
+//                      (proto.Message.toJSON(), keys sorted) as the receiving end decoded it:
+//                      baileys (s2c) or the peer (c2s)
 // The stand-in's certificate chain is signed by a root made here; the test patches baileys'
 // WA_CERT_DETAILS so that the client accepts it (the only change to baileys; the real root
 // key is WhatsApp's).
+import { randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import { Agent, createServer as createHttpsServer } from 'node:https'
 import { connect, createServer as createTcpServer } from 'node:net'
+import { Worker } from 'node:worker_threads'
 import { deflateSync } from 'node:zlib'
 import makeWASocket, {
-  aesDecryptGCM, aesEncryptGCM, Curve, decodeBinaryNode, encodeBinaryNode, hkdf, initAuthCreds,
-  NOISE_MODE, proto, sha256, WA_CERT_DETAILS
+  aesDecryptGCM, aesEncryptGCM, Curve, decodeBinaryNode, encodeBinaryNode, generateSignalPubKey, hkdf,
+  initAuthCreds, NOISE_MODE, proto, sha256, unpadRandomMax16, WA_CERT_DETAILS
 } from 'baileys'
+import { makeLibSignalRepository } from 'baileys/lib/Signal/libsignal.js'
 import pino from 'pino'
 import { WebSocketServer } from 'ws'
+import { sortedJson } from './sorted-json.mjs'
 
 const [transport, out] = process.argv.slice(2)
 if (!['ws', 'wss'].includes(transport) || !out) {
@@ -73,6 +85,161 @@ function canonicalXml (node) {
   }
   const inner = Array.isArray(node.content) ? node.content.map(canonicalXml).join('') : textOrHex(node.content, false)
   return `<${node.tag}${attrs}>${inner}</${node.tag}>`
+}
+
+// --- the end-to-end conversations (DESIGN 2.8) ---------------------------------------------
+const CLIENT_JID = '34600000001@s.whatsapp.net'
+const PEER_JID = '34600000002@s.whatsapp.net'
+const GROUP_JID = '120363000000000001@g.us'
+const CHANNEL_JID = '120363000000000002@newsletter'
+const thumbnail = readFileSync(new URL('thumbnail.jpg', here))
+
+const e2e = []       // [direction, envelope type, JSON] per payload, as its receiver decoded it
+let clientOpened = 0 // payloads baileys has decrypted (or read, for a channel's plaintext)
+
+// The peer answers one request at a time (signal-peer.mjs); no --import: the hook stays out.
+const peerWorker = new Worker(new URL('signal-peer.mjs', import.meta.url), { execArgv: [] })
+const peerCalls = new Map()
+let peerCallCount = 0
+peerWorker.on('message', ({ id, result, error }) => {
+  const call = peerCalls.get(id)
+  peerCalls.delete(id)
+  if (error) call.reject(new Error(`signal peer: ${error}`))
+  else call.resolve(result)
+})
+const peer = (call, ...args) => new Promise((resolve, reject) => {
+  const id = peerCallCount++
+  peerCalls.set(id, { resolve, reject })
+  peerWorker.postMessage({ id, call, args })
+})
+
+// baileys' own Signal repository, with every payload it decrypts written down as it decodes it.
+function recordingSignalRepository (auth, logger, pnToLid) {
+  const repository = makeLibSignalRepository(auth, logger, pnToLid)
+  const opened = (type) => (padded) => {
+    e2e.push(['s2c', type, sortedJson(proto.Message.decode(unpadRandomMax16(padded)).toJSON())])
+    clientOpened++
+    return padded
+  }
+  const { decryptMessage, decryptGroupMessage } = repository
+  repository.decryptMessage = (args) => decryptMessage(args).then(opened(args.type))
+  repository.decryptGroupMessage = (args) => decryptGroupMessage(args).then(opened('skmsg'))
+  return repository
+}
+
+// The client's Signal keys, kept in memory.
+function memoryKeys () {
+  const data = new Map()
+  return {
+    get: async (type, ids) => Object.fromEntries(ids.flatMap((id) => (data.has(`${type}/${id}`) ? [[id, data.get(`${type}/${id}`)]] : []))),
+    set: async (changes) => {
+      for (const [type, entries] of Object.entries(changes)) {
+        for (const [id, value] of Object.entries(entries)) {
+          if (value == null) data.delete(`${type}/${id}`)
+          else data.set(`${type}/${id}`, value)
+        }
+      }
+    }
+  }
+}
+
+// What the server would hand the peer for a first message: the client's prekey bundle.
+async function prekeyBundle (creds, keys) {
+  const preKey = Curve.generateKeyPair()
+  const keyId = 9001  // beyond the ids baileys gives the prekeys it makes (and uploads) on login
+  await keys.set({ 'pre-key': { [keyId]: preKey } })
+  return {
+    identityKey: generateSignalPubKey(creds.signedIdentityKey.public),
+    registrationId: creds.registrationId,
+    signedPreKey: {
+      keyId: creds.signedPreKey.keyId,
+      publicKey: generateSignalPubKey(creds.signedPreKey.keyPair.public),
+      signature: creds.signedPreKey.signature
+    },
+    preKey: { keyId, publicKey: generateSignalPubKey(preKey.public) }
+  }
+}
+
+// What the client knows of the peer and the group, so that sending asks the server nothing.
+const userDevices = { 34600000002: [{ user: '34600000002', device: 0, server: 's.whatsapp.net' }], 34600000001: [] }
+const userDevicesCache = { get: (user) => userDevices[user], set: () => {}, del: () => {}, flushAll: () => {} }
+const cachedGroupMetadata = async (jid) => (jid === GROUP_JID
+  ? { id: GROUP_JID, subject: 'FunXMPP test group', addressingMode: 'pn', participants: [{ id: PEER_JID }, { id: CLIENT_JID }] }
+  : undefined)
+
+const image = (caption) => ({
+  url: 'https://mmg.whatsapp.net/v/t62.7118-24/19224858_1146012_3317423309954431_n.enc?ccb=11-4',
+  mimetype: 'image/jpeg',
+  caption,
+  fileSha256: randomBytes(32),
+  fileLength: 48213,
+  height: 640,
+  width: 960,
+  mediaKey: randomBytes(32),
+  fileEncSha256: randomBytes(32),
+  directPath: '/v/t62.7118-24/19224858_1146012_3317423309954431_n.enc?ccb=11-4',
+  mediaKeyTimestamp: now,
+  jpegThumbnail: thumbnail
+})
+
+// The peer reads what the client sent it: its pairwise payloads (the group's sender key among
+// them) before the group's skmsg.
+let peerReading = Promise.resolve()
+function peerReads (node) {
+  const children = Array.isArray(node.content) ? node.content : []
+  const pairwise = children.filter((child) => child.tag === 'participants').flatMap((list) => list.content ?? [])
+    .filter((to) => to.attrs.jid === PEER_JID).flatMap((to) => to.content ?? []).filter((child) => child.tag === 'enc')
+  const group = node.attrs.to === GROUP_JID ? children.filter((child) => child.tag === 'enc' && child.attrs.type === 'skmsg') : []
+  peerReading = peerReading.then(async () => {
+    for (const enc of [...pairwise, ...group]) {
+      e2e.push(['c2s', enc.attrs.type, sortedJson(await peer('decrypt', enc.attrs.type, enc.content, GROUP_JID))])
+    }
+  })
+}
+
+// The login's conversations: what the peer, the group and a channel send the client, what the
+// client sends them, each payload decrypted by its receiver.
+async function converse (send, received, client, bundle) {
+  const untilClientOpened = async (count) => {
+    for (let waited = 0; clientOpened < count; waited += 20) {
+      if (waited > 10000) throw new Error(`baileys opened ${clientOpened} of ${count} payloads`)
+      await sleep(20)
+    }
+  }
+  let stanzas = 0
+  const deliver = async (attrs, content) => {
+    await send({ tag: 'message', attrs: { id: `3EB0FEED${String(++stanzas).padStart(4, '0')}`, type: 'text', t: String(now), ...attrs }, content })
+  }
+  const enc = ({ type, ciphertext }) => ({ tag: 'enc', attrs: { v: '2', type }, content: Buffer.from(ciphertext) })
+  const fromPeer = async (message) => deliver({ from: PEER_JID, notify: 'Signal Peer' }, [enc(await peer('encrypt', message))])
+  const sent = async (id) => {
+    await received((node) => node.tag === 'message' && node.attrs.id === id)
+    await peerReading
+    return id
+  }
+  const clientSends = async (jid, content) => sent((await client.sendMessage(jid, content)).key.id)
+  const clientRelays = async (jid, message) => sent(await client.relayMessage(jid, message, {}))
+
+  await peer('startSession', bundle)
+  await fromPeer({ conversation: 'Hello from the peer 👋' })  // a pkmsg: the peer has no answer yet
+  await untilClientOpened(1)
+  const hello = await clientSends(PEER_JID, { text: 'Hello from Baileys' })
+  await fromPeer({
+    extendedTextMessage: {
+      text: 'You said "Hello" & <I> agree',
+      contextInfo: { stanzaId: hello, participant: CLIENT_JID, quotedMessage: { conversation: 'Hello from Baileys' } }
+    }
+  })
+  await fromPeer({ imageMessage: image('A picture from the peer') })
+  await fromPeer({ reactionMessage: { key: { remoteJid: CLIENT_JID, fromMe: false, id: hello }, text: '👍', senderTimestampMs: now * 1000 } })
+  const { distribution, skmsg } = await peer('encryptGroup', GROUP_JID, { conversation: 'Hello, group' })
+  await deliver({ from: GROUP_JID, participant: PEER_JID, notify: 'Signal Peer' }, [enc(distribution), enc({ type: 'skmsg', ciphertext: skmsg })])
+  await deliver({ from: CHANNEL_JID, server_id: '101' },
+    [{ tag: 'plaintext', attrs: {}, content: proto.Message.encode({ extendedTextMessage: { text: 'Channel news 🛰' } }).finish() }])
+  await untilClientOpened(7)
+  await clientSends(GROUP_JID, { text: 'Hello, group, from Baileys' })
+  await clientRelays(PEER_JID, { imageMessage: image('A picture from Baileys') })
+  await clientRelays(GROUP_JID, { imageMessage: image('A picture for the group') })
 }
 
 // --- the stand-in server's side of Noise XX (SUCCESSOR 2.3) ---------------------------------
@@ -212,6 +379,7 @@ function serveConnection (ws, connection, script) {
       expected.push([connection, 'c2s', canonicalXml(node)])
       received.push(node)
       answer(node)
+      if (node.tag === 'message') peerReads(node)
       wake()
     }
   }
@@ -267,6 +435,7 @@ const scripts = [
       content: [{ tag: 'count', attrs: { value: '3' } }, { tag: 'blob', attrs: {}, content: Buffer.from([0, 1, 2, 0xfe, 0xff]) }]
     }, true)
     await received((node) => node.tag === 'ack' && node.attrs.id === 'n1')
+    await converse(send, received, currentClient, loginBundle)
     await send({ tag: 'xmlstreamend', attrs: {} })
     await sleep(100)
   }
@@ -378,9 +547,13 @@ await new Promise((resolve) => web.listen(0, '127.0.0.1', resolve))
 const relay = await startRelay(web.address().port)
 const url = `${transport}://${tls ? 'localhost' : '127.0.0.1'}:${relay.address().port}/ws/chat`
 
-async function runClient (creds) {
+let currentClient = null
+async function runClient (creds, keys = memoryKeys()) {
   const sock = makeWASocket({
-    auth: { creds, keys: { get: async () => ({}), set: async () => {} } },
+    auth: { creds, keys },
+    makeSignalRepository: recordingSignalRepository,
+    userDevicesCache,
+    cachedGroupMetadata,
     waWebSocketUrl: url,
     agent: tls ? new Agent({ ca: serverCertificate }) : undefined,
     logger: silent,
@@ -389,7 +562,16 @@ async function runClient (creds) {
     connectTimeoutMs: 10000,
     qrTimeout: 60000
   })
+  currentClient = sock
   let sawQr = false
+  sock.ev.on('messages.upsert', ({ messages }) => {
+    for (const { key, message } of messages) {
+      if (key.remoteJid === CHANNEL_JID && message) {  // a channel's message needs no key: baileys reads it
+        e2e.push(['s2c', 'plaintext', sortedJson(proto.Message.fromObject(message).toJSON())])
+        clientOpened++
+      }
+    }
+  })
   await new Promise((resolve) => {
     sock.ev.on('connection.update', (update) => {
       if (update.qr) sawQr = true
@@ -440,7 +622,9 @@ const registration = initAuthCreds()
 const sawQr = await runClient(registration)
 const login = initAuthCreds()
 login.me = { id: '34600000001:7@s.whatsapp.net', name: 'Funxmpp Test' }
-await runClient(login)
+const loginKeys = memoryKeys()
+const loginBundle = await prekeyBundle(login, loginKeys)
+await runClient(login, loginKeys)
 await sleep(200)
 await Promise.all(decoding)
 relay.close()
@@ -459,4 +643,6 @@ writePcap(`${out}/capture.pcap`, tls ? 443 : 80, streams)
 writePcap(`${out}/noise-tcp.pcap`, 5222, noiseStreams)
 writeFileSync(`${out}/expected.tsv`, expected.map((row) => row.join('\t') + '\n').join(''))
 writeFileSync(`${out}/handshake.tsv`, handshakes.map((row) => row.join('\t') + '\n').join(''))
+writeFileSync(`${out}/e2e.tsv`, e2e.map((row) => row.join('\t') + '\n').join(''))
+await peerWorker.terminate()
 setTimeout(() => process.exit(), 100).unref()
