@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 expected=${1:-}
 . /etc/os-release
 echo "== ${PRETTY_NAME}: setup"
-tools/setup-debian.sh >/tmp/setup.log 2>&1 || { tail -30 /tmp/setup.log; exit 1; }
+tools/setup-debian.sh --without-browser >/tmp/setup.log 2>&1 || { tail -30 /tmp/setup.log; exit 1; }
 tshark --version 2>/dev/null | head -1
 found=$(pkg-config --modversion wireshark)
 if [ -n "$expected" ] && [[ "$found" != "$expected".* ]]; then

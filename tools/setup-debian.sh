@@ -7,7 +7,10 @@
 # refuses older ones): Debian's where the release has 20 or later (13, unstable), else (Debian
 # 12: 18) a pinned one from the npm registry in .deps/node (tools/install-node.sh). A Node.js
 # already installed, 20 or later, is kept; an older one is left alone. Names that differ
-# between releases are asked of apt, not written here. Idempotent.
+# between releases are asked of apt, not written here. Idempotent. Also Debian's chromium (the
+# console snippet's test runs it headless), unless --without-browser (CI's release roots, which
+# run no browser test).
+# usage: tools/setup-debian.sh [--without-browser]
 set -euo pipefail
 
 packages=(
@@ -20,6 +23,7 @@ packages=(
     clang xxd                             # tools/fuzz.sh (libFuzzer with ASan and UBSan)
     debootstrap                           # tools/debian-root.sh (CI on other Debian releases)
 )
+[ "${1:-}" = --without-browser ] || packages+=(chromium)  # tests/browser/snippet_in_chromium_test.sh
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_get() { as_root env DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
