@@ -352,7 +352,10 @@ void show_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, Conversat
         // Ours already: put back what the earlier messages of the packet showed.
         col_set_str(pinfo->cinfo, COL_PROTOCOL, "FunXMPP");
         col_clear(pinfo->cinfo, COL_INFO);
-        col_add_str(pinfo->cinfo, COL_INFO, pd.info != nullptr ? pd.info : "");
+        // A fence set since (TLS sets one between records) keeps what we showed: not twice.
+        const char *kept = col_get_text(pinfo->cinfo, COL_INFO);
+        if (pd.info != nullptr && (kept == nullptr || strcmp(kept, pd.info) != 0))
+            col_add_str(pinfo->cinfo, COL_INFO, pd.info);
         columns_taken = true;
     }
     for (guint32 i = 0; i < m.unit_count; ++i) {

@@ -50,6 +50,17 @@ count() {  # field, tshark options...: how many values $pcap gives
     shift
     run_tshark -r "$pcap" "$@" -Y "$field" -T fields -E "aggregator=$sep" -e "$field" 2>/dev/null | tr "$sep" '\n' | grep -c .
 }
+# "packet<TAB>tags" of the stanzas each packet's Info column names, and of those its
+# funxmpp.xml holds: a stanza named twice or not at all shows as a difference.
+stanza_tags_in_info() {  # tshark options...
+    info_column -r "$pcap" "$@" -Y funxmpp.xml | perl -ne 'chomp; my ($n, $i) = split /\t/, $_, 2;
+        my @t = ($i =~ /(?:^|, |")(message|iq|receipt|ack|presence|notification|ib|success|failure|xmlstreamend|call|chatstate)(?= |,|$)/g);
+        print "$n\t@t\n"'
+}
+stanza_tags_in_xml() {  # tshark options...
+    run_tshark -r "$pcap" "$@" -Y funxmpp.xml -T fields -E "aggregator=$sep" -e frame.number -e funxmpp.xml |
+        perl -ne 'chomp; my ($n, $x) = split /\t/, $_, 2; my @t = map { /^<([^ >\/]+)/ ? $1 : "?" } split /\x1f/, $x; print "$n\t@t\n"'
+}
 no_line() {  # tshark options...: payloads of $pcap whose note says no key log line names them
     run_tshark -r "$pcap" "$@" -Y _ws.expert.message -T fields -E "aggregator=$sep" -e _ws.expert.message 2>/dev/null |
         tr "$sep" '\n' | grep -c 'no WA_SIGNAL_KEY line'
@@ -138,6 +149,8 @@ for capture in "${captures[@]}"; do
         same "$out/e2e.expected" "$out/$transport.e2e"
     messages "${with_keys[@]}" -2 >"$out/$transport.e2e.2" 2>/dev/null
     check "$transport: two passes, the same Messages" same "$out/e2e.expected" "$out/$transport.e2e.2"
+    check "$transport: the Info column names each stanza once, as many as the packet holds" \
+        same <(stanza_tags_in_xml "${with_keys[@]}") <(stanza_tags_in_info "${with_keys[@]}")
     check "$transport: the peer's first message in the Info column" \
         grep -q 'message from=34600000002@s.whatsapp.net .*text "Hello from the peer 👋"' \
             <(info_column -r "$pcap" "${with_keys[@]}" -Y 'funxmpp.e2e.type == "pkmsg"')

@@ -230,8 +230,11 @@ async function converse (send, received, client, bundle) {
       contextInfo: { stanzaId: hello, participant: CLIENT_JID, quotedMessage: { conversation: 'Hello from Baileys' } }
     }
   })
-  await fromPeer({ imageMessage: image('A picture from the peer') })
-  await fromPeer({ reactionMessage: { key: { remoteJid: CLIENT_JID, fromMe: false, id: hello }, text: '👍', senderTimestampMs: now * 1000 } })
+  // Two stanzas sent in one go: they reach the client in one TCP segment (two TLS records over
+  // wss), where a packet's Info column must name both, each once.
+  const picture = await peer('encrypt', { imageMessage: image('A picture from the peer') })
+  const reaction = await peer('encrypt', { reactionMessage: { key: { remoteJid: CLIENT_JID, fromMe: false, id: hello }, text: '👍', senderTimestampMs: now * 1000 } })
+  await Promise.all([picture, reaction].map((payload) => deliver({ from: PEER_JID, notify: 'Signal Peer' }, [enc(payload)])))
   const { distribution, skmsg } = await peer('encryptGroup', GROUP_JID, { conversation: 'Hello, group' })
   await deliver({ from: GROUP_JID, participant: PEER_JID, notify: 'Signal Peer' }, [enc(distribution), enc({ type: 'skmsg', ciphertext: skmsg })])
   await deliver({ from: CHANNEL_JID, server_id: '101' },
