@@ -4,7 +4,11 @@
 #  docs/wireshark-tree.png   packet 15 of captures/wa15-login-chat.pcap, its FunXMPP tree expanded;
 #  docs/wireshark-noise.png  a session of the baileys client over TLS WebSocket, recorded by
 #                            tests/baileys/record-session.sh with its TLS and Noise key logs, both
-#                            given to Wireshark: a decrypted message stanza, its tree expanded.
+#                            given to Wireshark: a decrypted message stanza, its tree expanded;
+#  docs/wireshark-e2e.png    the same session: the Signal peer's picture message to baileys,
+#                            decrypted from the key log's WA_SIGNAL_KEY line, found by Edit > Find
+#                            Packet (packet details, string "jpegThumbnail"), its thumbnail in
+#                            Show Packet Bytes as an image.
 # Needs: apt-get install wireshark-qt xvfb xdotool imagemagick (not part of the test setup),
 # Node.js 20 and npm for the second.
 set -euo pipefail
@@ -22,25 +26,34 @@ as_user=()
 # expands the FunXMPP item (at FUNXMPP_ROW_Y in the details pane), gives the details more
 # room, selects the row at SELECT_ROW_Y and saves the screen to OUT.
 shoot() {
-    local capture=$1 packet=$2 funxmpp_y=$3 select_y=$4 out=$5 name
+    local capture=$1 packet=$2 funxmpp_y=$3 select_y=$4 out=$5
     shift 5
-    name=$(basename "$capture" .pcap)
-    chmod -R a+rwX "$stage"
-    "${as_user[@]}" env HOME="$stage/home" XDG_RUNTIME_DIR="$stage/home" WIRESHARK_PLUGIN_DIR="$stage/plugins" \
-        wireshark -r "$capture" -g "$packet" "$@" >/dev/null 2>&1 &
-    local pid=$!
-    sleep 12
-    local wid
-    wid=$(xdotool search --name "$name" | head -n 1)
-    xdotool windowmove "$wid" 0 0 windowsize "$wid" 1400 1050; sleep 2
+    open_wireshark "$capture" "$packet" "$@"
     xdotool mousemove 200 "$funxmpp_y" click 1; sleep 1; xdotool key shift+Right; sleep 1   # expand FunXMPP
     xdotool mousemove 700 800 mousedown 1 mousemove 900 800 mouseup 1; sleep 1              # wider details
     xdotool mousemove 600 557 mousedown 1 mousemove 600 300 mouseup 1; sleep 1              # taller details
     xdotool mousemove 200 "$select_y" click 1; sleep 1
+    save_screen "$out"
+}
+
+# CAPTURE PACKET [wireshark options]: Wireshark on the whole screen at PACKET (sets pid).
+open_wireshark() {
+    local capture=$1 packet=$2 wid
+    shift 2
+    chmod -R a+rwX "$stage"
+    "${as_user[@]}" env HOME="$stage/home" XDG_RUNTIME_DIR="$stage/home" WIRESHARK_PLUGIN_DIR="$stage/plugins" \
+        wireshark -r "$capture" -g "$packet" "$@" >/dev/null 2>&1 &
+    pid=$!
+    sleep 12
+    wid=$(xdotool search --name "$(basename "$capture" .pcap)" | head -n 1)
+    xdotool windowmove "$wid" 0 0 windowsize "$wid" 1400 1050; sleep 2
+}
+
+save_screen() {  # OUT: the screen to OUT, then Wireshark closed
     import -window root "$stage/shot.png"
-    convert "$stage/shot.png" -colors 256 PNG8:"$out"
+    convert "$stage/shot.png" -colors 256 PNG8:"$1"
     kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
-    echo "$out"
+    echo "$1"
 }
 
 cp captures/wa15-login-chat.pcap "$stage/"
@@ -55,3 +68,24 @@ message=$(FUNXMPP_PLUGIN_DIR=$stage/plugins tools/tshark-with-plugin.sh -r "$sta
     -Y 'funxmpp.tag == "message"' -T fields -e frame.number | head -n 1)
 shoot "$stage/baileys-over-wss.pcap" "$message" 672 584 docs/wireshark-noise.png \
     -o "tls.keylog_file:$stage/tls.keys" -o "funxmpp.noise_keylog:$stage/noise.keys" -Y funxmpp
+
+# The peer's picture: Find Packet from the packet before it (searching starts after the selected
+# one) in the packet details for the string "jpegThumbnail", the JPEG item under it selected,
+# Show Packet Bytes (Ctrl+Shift+O) as Image, the dialog moved over the bytes pane.
+picture=$(FUNXMPP_PLUGIN_DIR=$stage/plugins tools/tshark-with-plugin.sh -r "$stage/baileys-over-wss.pcap" \
+    -o "tls.keylog_file:$stage/tls.keys" -o "funxmpp.noise_keylog:$stage/noise.keys" \
+    -Y funxmpp -T fields -e frame.number -e funxmpp.e2e.text | grep -B1 -m1 $'\tA picture from the peer' | head -n 1 | cut -f1)
+mkdir -p "$stage/home/.config/wireshark"
+printf 'gui.search_in: PACKET_DETAILS\ngui.search_type: STRING\n' >"$stage/home/.config/wireshark/recent"
+open_wireshark "$stage/baileys-over-wss.pcap" "$picture" \
+    -o "tls.keylog_file:$stage/tls.keys" -o "funxmpp.noise_keylog:$stage/noise.keys" -Y funxmpp
+xdotool mousemove 300 1040 click 1; sleep 1    # the status bar: the window's focus, the selection kept
+xdotool key ctrl+f; sleep 1
+xdotool type --delay 30 jpegThumbnail; xdotool key Return; sleep 2
+xdotool mousemove 300 991 click 1; sleep 1; xdotool key Right; sleep 1; xdotool key Down; sleep 1
+xdotool key ctrl+shift+o; sleep 3
+xdotool mousemove 612 792 click 1; sleep 1; xdotool type --delay 50 Image; xdotool key Return; sleep 2
+dialog=$(xdotool search --name 'JPEG File Interchange Format' | tail -n 1)
+xdotool windowmove "$dialog" 700 560 windowsize "$dialog" 690 480; sleep 2
+save_screen docs/wireshark-e2e.png
+
