@@ -23,19 +23,31 @@ struct Seen {
 };
 
 // Text as JSON.stringify writes it: quotes, backslashes and control characters escaped; bytes
-// that are no UTF-8 become U+FFFD (protobuf.js reads strings that way too).
+// that are no UTF-8 become U+FFFD (protobuf.js reads strings that way too). What needs nothing
+// of that is copied a run at a time.
 void json_string(std::string &out, std::string_view s)
 {
+    out.reserve(out.size() + s.size() + 2);
     out += '"';
+    std::size_t run = 0;  // the start of what is copied as it is
     for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            ++i;
+            continue;
+        }
         const std::size_t start = i;
         const std::int32_t cp = next_code_point(s, i);
+        if (cp >= 0x80)
+            continue;  // a well-formed sequence: copied as it is
+        out.append(s.substr(run, start - run));
+        run = i;
         if (cp < 0) {
             out += "\xEF\xBF\xBD";
         } else if (cp == '"' || cp == '\\') {
             out += '\\';
             out += static_cast<char>(cp);
-        } else if (cp < 0x20) {
+        } else {  // below 0x20
             static const char *kShort[] = {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
                                            "\\b",   "\\t",   "\\n",   nullptr, "\\f",   "\\r"};
             if (cp < 14 && kShort[cp] != nullptr) {
@@ -45,25 +57,29 @@ void json_string(std::string &out, std::string_view s)
                 std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
                 out += buf;
             }
-        } else {
-            out.append(s.substr(start, i - start));
         }
     }
+    out.append(s.substr(run));
     out += '"';
 }
 
-// The same text for a label: valid UTF-8 (U+FFFD for what is not).
-std::string readable(std::string_view s)
+// The same text for a label: valid UTF-8 (U+FFFD for what is not), copied a run at a time.
+void append_readable(std::string &out, std::string_view s)
 {
-    std::string out;
+    std::size_t run = 0;
     for (std::size_t i = 0; i < s.size();) {
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
+            ++i;
+            continue;
+        }
         const std::size_t start = i;
-        if (next_code_point(s, i) < 0)
-            out += "\xEF\xBF\xBD";
-        else
-            out.append(s.substr(start, i - start));
+        if (next_code_point(s, i) >= 0)
+            continue;
+        out.append(s.substr(run, start - run));
+        out += "\xEF\xBF\xBD";
+        run = i;
     }
-    return out;
+    out.append(s.substr(run));
 }
 
 std::string number_text(double v)
@@ -205,6 +221,9 @@ bool packed_values(ProtoKind kind, const std::uint8_t *p, std::size_t n, std::ve
     return true;
 }
 
+std::uint32_t number_of(const ProtoField &f) { return f.number; }
+std::uint32_t number_of(std::uint32_t n) { return n; }
+
 class Decoder {
 public:
     Decoder(const ProtoSchema &schema, DecodedMessage &out) : schema_(schema), out_(out) {}
@@ -278,9 +297,13 @@ public:
             }
             if (known->kind == ProtoKind::String) {
                 const std::string_view text(reinterpret_cast<const char *>(value), f.value_length);
-                item.label = known->name + ": " + readable(text);
+                item.label.reserve(known->name.size() + 2 + text.size());
+                item.label += known->name;
+                item.label += ": ";
+                const std::size_t at = item.label.size();
+                append_readable(item.label, text);
                 if (!quoted)
-                    note_text(m, *known, text);
+                    note_text(m, *known, std::string_view(item.label).substr(at));
             } else if (known->kind == ProtoKind::Bytes) {
                 std::string hex;
                 append_hex(hex, std::string_view(reinterpret_cast<const char *>(value), std::min<std::size_t>(f.value_length, 32)));
@@ -313,23 +336,36 @@ public:
         std::vector<Seen> fields;
         read_fields(p, 0, n, fields);
         const ProtoMessage &m = schema_.messages[static_cast<std::size_t>(index)];
+        // The schema's fields (sorted by number) that are on the wire, in the schema's order:
+        // the numbers seen, sorted, each looked up (a message has many fields, a Message few).
+        std::vector<std::uint32_t> numbers;
+        numbers.reserve(fields.size());
+        for (const Seen &s : fields)
+            numbers.push_back(s.f.number);
+        std::sort(numbers.begin(), numbers.end());
+        numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
         bool first = true;
-        for (const ProtoField &known : m.fields) {
-            std::vector<const Seen *> occurrences;
-            for (const Seen &s : fields)
-                if (s.f.number == known.number)
-                    occurrences.push_back(&s);
-            if (occurrences.empty())
-                continue;
-            std::string value;
-            if (!value_json(known, occurrences, depth, value))
-                continue;
-            if (!first)
-                out += ',';
-            first = false;
-            json_string(out, known.name);
-            out += ':';
-            out += value;
+        std::vector<const Seen *> occurrences;
+        std::string value;
+        for (const std::uint32_t number : numbers) {
+            const auto [from, to] = std::equal_range(
+                m.fields.begin(), m.fields.end(), number,
+                [](const auto &a, const auto &b) { return number_of(a) < number_of(b); });
+            for (auto known = from; known != to; ++known) {
+                occurrences.clear();
+                for (const Seen &s : fields)
+                    if (s.f.number == number)
+                        occurrences.push_back(&s);
+                value.clear();
+                if (!value_json(*known, occurrences, depth, value))
+                    continue;
+                if (!first)
+                    out += ',';
+                first = false;
+                json_string(out, known->name);
+                out += ':';
+                out += value;
+            }
         }
         out += '}';
     }
@@ -397,12 +433,13 @@ private:
         return true;
     }
 
-    // What people read: the conversation, an extended text, a caption (not those of a quoted message).
+    // What people read: the conversation, an extended text, a caption (not those of a quoted
+    // message); `text` already readable.
     void note_text(const ProtoMessage &m, const ProtoField &f, std::string_view text)
     {
         if ((m.name == "Message" && f.name == "conversation") ||
             (m.name == "Message.ExtendedTextMessage" && f.name == "text") || f.name == "caption")
-            out_.texts.push_back(readable(text));
+            out_.texts.emplace_back(text);
     }
 
 public:

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "e2e/payload_decrypt.hpp"
 
+#include <array>
 #include <string>
-#include <unordered_map>
 
 #include "cpp_scope.hpp"
 #include "noise/noise_keys.hpp"
@@ -11,37 +11,82 @@ namespace funxmpp::ws {
 
 namespace {
 
+// What is kept of a payload a line names: the outcome, and an opened one's Message bytes. Kept
+// for every payload of the capture in Wireshark's file scope (a block allocator, freed at
+// once when the file closes): small allocations per payload living on among the many
+// short-lived ones of each packet would fragment the heap and slow every later allocation.
 struct Kept {
+    const char *message;
+    std::uint32_t message_length;
+    guint32 line_number;
     PayloadOutcome::Status status;
     e2e::PayloadFault fault;
-    guint32 line_number;
-    std::string message;
-    e2e::DecodedMessage decoded;
 };
 
-// By the ciphertext's SHA-256.
-std::unordered_map<noise::Key32, Kept, noise::Key32Hash> kept;
-// Messages in the clear, by their SHA-256.
-std::unordered_map<noise::Key32, e2e::DecodedMessage, noise::Key32Hash> plain;
+guint key_hash(gconstpointer key) { return static_cast<guint>(noise::Key32Hash{}(*static_cast<const noise::Key32 *>(key))); }
+gboolean key_equal(gconstpointer a, gconstpointer b)
+{
+    return *static_cast<const noise::Key32 *>(a) == *static_cast<const noise::Key32 *>(b);
+}
 
-void forget_payloads()
+// By the ciphertext's SHA-256; emptied when the file closes.
+wmem_map_t *kept_payloads()
+{
+    static wmem_map_t *kept = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), key_hash, key_equal);
+    return kept;
+}
+
+const Kept &keep(const noise::Key32 &hash, const std::string &message, guint32 line_number, PayloadOutcome::Status status,
+                 e2e::PayloadFault fault)
+{
+    wmem_allocator_t *file = wmem_file_scope();
+    Kept *k = wmem_new(file, Kept);
+    *k = Kept{message.empty() ? "" : static_cast<const char *>(wmem_memdup(file, message.data(), message.size())),
+              static_cast<std::uint32_t>(message.size()), line_number, status, fault};
+    wmem_map_insert(kept_payloads(), wmem_memdup(file, &hash, sizeof hash), k);
+    return *k;
+}
+
+// The Messages read last, by their bytes: reading one is a pure function of its bytes, so what
+// is at hand is what reading again would give. A packet reads each of its payloads twice (its
+// Info column, then its tree), a stanza may carry several (one per device of a group).
+struct Read {
+    bool used = false;
+    std::string bytes;
+    e2e::DecodedMessage decoded;
+};
+std::array<Read, 8> recent;
+std::size_t next_slot = 0;
+
+void forget_reads()
 {
     cpp_scope([] {
-        kept.clear();
-        plain.clear();
+        for (Read &r : recent)
+            r = Read{};
+        next_slot = 0;
     });
 }
 
-e2e::DecodedMessage read_message(const std::string_view bytes)
+// Throws what allocation throws.
+const e2e::DecodedMessage &read_message(const std::string_view bytes)
 {
-    const e2e::ProtoSchema &schema = e2e::waproto_schema();
-    return e2e::decode_message(schema, schema.message_index("Message"), reinterpret_cast<const std::uint8_t *>(bytes.data()),
-                               bytes.size());
+    for (const Read &r : recent)
+        if (r.used && r.bytes == bytes)
+            return r.decoded;
+    static const e2e::ProtoSchema &schema = e2e::waproto_schema();
+    static const int message = schema.message_index("Message");
+    Read &r = recent[next_slot];
+    next_slot = (next_slot + 1) % recent.size();
+    r.used = false;
+    r.bytes.assign(bytes);
+    r.decoded = e2e::decode_message(schema, message, reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
+    r.used = true;
+    return r.decoded;
 }
 
 }  // namespace
 
-void register_payload_decrypt() { register_cleanup_routine(forget_payloads); }
+void register_payload_decrypt() { register_cleanup_routine(forget_reads); }
 
 PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t length)
 {
@@ -59,23 +104,23 @@ PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t l
         return r;
     }
     const Kept *k = nullptr;
+    const e2e::DecodedMessage *decoded = nullptr;
     cpp_scope([&] {
-        auto it = kept.find(*hash);
-        if (it == kept.end()) {
+        const Kept *found = static_cast<const Kept *>(wmem_map_lookup(kept_payloads(), &*hash));
+        if (found == nullptr) {
             const NoiseKeyLookup line = signal_key_for(*hash);
             if (!line.found) {  // not kept: the line may be written later (a live capture)
-                static const Kept none{PayloadOutcome::NoLine, e2e::PayloadFault::None, 0, {}, {}};
+                static const Kept none{"", 0, 0, PayloadOutcome::NoLine, e2e::PayloadFault::None};
                 k = &none;
                 return;
             }
-            e2e::OpenedPayload p = e2e::open_payload(bytes, line.line.first, line.line.iv);
-            Kept fresh{p.fault == e2e::PayloadFault::None ? PayloadOutcome::Opened : PayloadOutcome::Fault, p.fault,
-                       line.line_number, std::move(p.message), {}};
-            if (fresh.status == PayloadOutcome::Opened)
-                fresh.decoded = read_message(fresh.message);
-            it = kept.emplace(*hash, std::move(fresh)).first;
+            const e2e::OpenedPayload p = e2e::open_payload(bytes, line.line.first, line.line.iv);
+            found = &keep(*hash, p.message, line.line_number,
+                          p.fault == e2e::PayloadFault::None ? PayloadOutcome::Opened : PayloadOutcome::Fault, p.fault);
         }
-        k = &it->second;
+        if (found->status == PayloadOutcome::Opened)
+            decoded = &read_message(std::string_view(found->message, found->message_length));
+        k = found;
     });
     if (k == nullptr) {
         r.status = PayloadOutcome::Fault;
@@ -85,9 +130,9 @@ PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t l
     r.status = k->status;
     r.fault = k->fault;
     r.line_number = k->line_number;
-    r.message = reinterpret_cast<const std::uint8_t *>(k->message.data());
-    r.message_length = k->message.size();
-    r.decoded = &k->decoded;
+    r.message = reinterpret_cast<const std::uint8_t *>(k->message);
+    r.message_length = k->message_length;
+    r.decoded = decoded;
     return r;
 }
 
@@ -95,15 +140,7 @@ const e2e::DecodedMessage *read_plain_message(const std::uint8_t *bytes, std::si
 {
     const std::string_view view(reinterpret_cast<const char *>(bytes), length);
     const e2e::DecodedMessage *d = nullptr;
-    cpp_scope([&] {
-        const std::optional<noise::Key32> hash = noise::sha256_digest(view);
-        if (!hash)
-            return;
-        auto it = plain.find(*hash);
-        if (it == plain.end())
-            it = plain.emplace(*hash, read_message(view)).first;
-        d = &it->second;
-    });
+    cpp_scope([&] { d = &read_message(view); });
     return d;
 }
 
