@@ -125,26 +125,26 @@ bool anything_wanted(proto_tree *tree, packet_info *pinfo, bool tap_listening)
     return PTREE_DATA(tree)->visible || proto_field_is_referenced(tree, fields.proto) || experts_wanted(tree);
 }
 
-bool element_tree_wanted(proto_tree *tree)
+TreeWanted element_tree_wanted(proto_tree *tree)
 {
     if (tree == nullptr)
-        return false;
+        return TreeWanted::Nothing;
     // The tree is where the envelopes' expert items are made (DESIGN 2.8).
     if (PTREE_DATA(tree)->visible || experts_wanted(tree))
-        return true;
+        return TreeWanted::Elements;
     // A filter naming any funxmpp field also marks the protocol as referenced: one cheap
     // test rules out most passes before the field-by-field ones.
     if (!proto_field_is_referenced(tree, fields.proto))
-        return false;
+        return TreeWanted::Nothing;
     const Fields &f = fields;
     for (int hf : {f.element, f.tag, f.children, f.attr, f.attr_key, f.attr_value, f.jid, f.jid_user, f.jid_server,
                    f.jid_device, f.jid_agent, f.jid_integrator, f.text, f.data})
         if (proto_field_is_referenced(tree, hf))
-            return true;
+            return TreeWanted::Elements;
     for (int hf : hf_named)
         if (proto_field_is_referenced(tree, hf))
-            return true;
-    return e2e_fields_referenced(tree);
+            return TreeWanted::Elements;
+    return e2e_fields_referenced(tree) ? TreeWanted::EnvelopesOnly : TreeWanted::Nothing;
 }
 
 void register_fields()

@@ -66,9 +66,12 @@ int named_attribute_field(const char *name);
 // (`tap_listening`), a shown tree, a filter or field naming funxmpp, or expert items.
 bool anything_wanted(proto_tree *tree, packet_info *pinfo, bool tap_listening);
 
-// Whether anyone looks at the element tree in this pass: a visible tree, or a filter or
-// field extraction that references one of its fields. (funxmpp.xml alone does not need it.)
-bool element_tree_wanted(proto_tree *tree);
+// What of the element tree anyone looks at in this pass: all of it (a visible tree, expert
+// items asked for, a filter or field extraction that references an element field), only the
+// end-to-end fields (funxmpp.e2e.* referenced, no element field: they are then added under the
+// frame, without the elements around them), or nothing. (funxmpp.xml alone needs none of it.)
+enum class TreeWanted { Nothing, EnvelopesOnly, Elements };
+TreeWanted element_tree_wanted(proto_tree *tree);
 
 // funxmpp.noise.<message>.<name> for a field the spec names in a handshake message; -1 if none.
 int noise_field(noise::HandshakeKind kind, std::uint32_t number);

@@ -57,11 +57,14 @@ public:
     }
     void data(const Value &value) override
     {
-        if (depth_ != enc_depth_ || !(enc_.readable() || enc_.plaintext) || !is_binary(value.str.encoding) ||
-            t_.envelopes.size() >= kMaxEnvelopesKept)
+        // As the element tree shows them (ProtoTreeBuilder::data): a <plaintext>'s bytes, an
+        // envelope's bytes, or an envelope that is no bytes at all.
+        const bool binary = is_binary(value.str.encoding);
+        if (depth_ != enc_depth_ || !(enc_.readable() || (enc_.plaintext && binary)))
             return;
-        t_.envelopes.push_back(EnvelopeAt{enc_.type, value.str.content_offset(),
-                                          static_cast<std::uint32_t>(value.str.bytes.size()), enc_.plaintext});
+        t_.envelopes.push_back(binary ? EnvelopeAt{enc_.type, value.str.content_offset(),
+                                                   static_cast<std::uint32_t>(value.str.bytes.size()), enc_.plaintext, false}
+                                      : EnvelopeAt{enc_.type, value.str.offset, value.str.length, false, true});
     }
     void node_end(std::uint32_t) override
     {

@@ -29,10 +29,10 @@ struct StanzaWants {
 // The content of an <enc> element that holds an end-to-end envelope (DESIGN 2.8), in the payload.
 struct EnvelopeAt {
     e2e::EnvelopeType type;
-    std::uint32_t offset, length;
+    std::uint32_t offset, length;  // of the bytes; of the whole value where not_bytes
     bool plaintext;  // a <plaintext> element's Message in the clear, not an envelope
+    bool not_bytes;  // an <enc> whose content is not binary (text, a JID): malformed
 };
-constexpr std::size_t kMaxEnvelopesKept = 8;
 
 struct StanzaText {
     DecodeResult result;
@@ -42,7 +42,7 @@ struct StanzaText {
     // and the peer it names (to, else from), for statistics.
     std::string tag, type, peer;
     LoginStanza login;    // when wanted, and only of a stanza that decoded
-    std::vector<EnvelopeAt> envelopes;  // the first kMaxEnvelopesKept, in order
+    std::vector<EnvelopeAt> envelopes;  // in order (as many as the decoder's limits let a stanza hold)
     Recording events;     // when wanted: every event the decode emitted, up to an error
 };
 

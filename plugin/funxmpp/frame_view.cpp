@@ -185,7 +185,7 @@ struct DecodedFrame {
     const char *xml, *summary, *tag, *type, *peer;
     Recording events;
     const LoginFacts *login;  // a login this pass followed
-    EnvelopeAt envelopes[kMaxEnvelopesKept];  // end-to-end envelopes in the stanza (DESIGN 2.8)
+    const EnvelopeAt *envelopes;  // end-to-end envelopes in the stanza (DESIGN 2.8)
     std::size_t envelope_count;
 };
 FUNXMPP_PLAIN(DecodedFrame);
@@ -209,7 +209,9 @@ void decode_frame(wmem_allocator_t *pool, const guint8 *bytes, std::size_t lengt
             out.xml = wmem_strdup(pool, text.xml.c_str());
         out.summary = wmem_strdup(pool, text.summary.c_str());
         out.envelope_count = text.envelopes.size();
-        std::copy(text.envelopes.begin(), text.envelopes.end(), out.envelopes);
+        if (!text.envelopes.empty())
+            out.envelopes = static_cast<const EnvelopeAt *>(
+                wmem_memdup(pool, text.envelopes.data(), text.envelopes.size() * sizeof(EnvelopeAt)));
         out.tag = wmem_strdup(pool, text.tag.c_str());
         out.type = wmem_strdup(pool, text.type.c_str());
         out.peer = wmem_strdup(pool, text.peer.c_str());
@@ -221,6 +223,22 @@ void decode_frame(wmem_allocator_t *pool, const guint8 *bytes, std::size_t lengt
                 out.login = keep_login(r);
         }
     });
+}
+
+// The end-to-end fields alone, for a pass that reads nothing else of the tree (tshark -T fields
+// -e funxmpp.e2e.json): the same items the element tree would hold, without their elements.
+void add_envelopes(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, const DecodedFrame &frame)
+{
+    for (std::size_t i = 0; i < frame.envelope_count; ++i) {
+        const EnvelopeAt &e = frame.envelopes[i];
+        const int at = offset + static_cast<int>(e.offset), length = static_cast<int>(e.length);
+        if (e.plaintext)
+            add_plaintext(tree, tvb, pinfo, at, length);
+        else if (e.not_bytes)
+            add_envelope_not_bytes(tree, tvb, pinfo, at, length, e.type);
+        else
+            add_envelope(tree, tvb, pinfo, at, length, e.type);
+    }
 }
 
 void report_internal_error(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, int offset, int length)
@@ -247,7 +265,8 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     const Arena arena{pool_allocate, pinfo->pool};
     StanzaWants wants;
     wants.xml = (tree != nullptr && (PTREE_DATA(tree)->visible || proto_field_is_referenced(tree, fields.xml))) || tap;
-    wants.record = element_tree_wanted(tree) ? &arena : nullptr;
+    const TreeWanted tree_wanted = element_tree_wanted(tree);
+    wants.record = tree_wanted == TreeWanted::Elements ? &arena : nullptr;
     DecodedFrame frame{};
     decode_frame(pinfo->pool, bytes, static_cast<std::size_t>(length), d, ctx, wants, wanted, first_pass, frame);
     if (first_pass && frame.login != nullptr)
@@ -270,6 +289,8 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     const char *json = nullptr;
     for (std::size_t i = 0, quoted = 0; i < frame.envelope_count && (pinfo->cinfo != nullptr || tap); ++i) {
         const EnvelopeAt &e = frame.envelopes[i];
+        if (e.not_bytes)
+            continue;
         const int at = offset + static_cast<int>(e.offset), length = static_cast<int>(e.length);
         const EnvelopeSays says = e.plaintext ? plaintext_says(tvb, at, length, pinfo) : envelope_says(tvb, at, length, e.type, pinfo);
         if (says.text != nullptr && quoted++ == 0)
@@ -288,11 +309,13 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     tap_frame(pinfo, ctx, !result.ok() ? TapFrame::Malformed : decrypted ? TapFrame::Decrypted : TapFrame::Plaintext,
               static_cast<guint32>(length), decrypted, frame.tag, frame.type, frame.peer, frame.xml,
               login != nullptr ? login_outcome(*login) : nullptr, nullptr, json);
-    if (wants.record != nullptr) {
+    if (tree_wanted == TreeWanted::Elements) {
         ProtoTreeBuilder builder(tvb, offset, pinfo, tree);
         replay(frame.events, builder);
         if (!result.ok())
             builder.close_unfinished(static_cast<std::uint32_t>(length));
+    } else if (tree_wanted == TreeWanted::EnvelopesOnly) {
+        add_envelopes(tvb, offset, pinfo, tree, frame);
     }
     if (!result.ok()) {
         const int at = static_cast<int>(result.error.offset);

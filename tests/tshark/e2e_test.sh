@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The end-to-end layer as users meet it (DESIGN 2.8), on noise63-decrypt-e2e: the Info column
 # says what each message that opens says, in one pass and two, with and without a tree;
-# without the WA_SIGNAL_KEY lines the envelopes still show, field by field, and nothing is
-# invented (no text, no JSON, a note on each payload); a channel's Message in the clear reads
+# asked for end-to-end fields alone, the same values as with the whole tree; without the
+# WA_SIGNAL_KEY lines the envelopes still show, field by field, and nothing is invented (no text, no JSON, a note on each payload); a channel's Message in the clear reads
 # without any key.
 # usage: e2e_test.sh PLUGIN_DIR CAPTURES_DIR
 set -u
@@ -16,7 +16,7 @@ keys=$(stage "$dir/$name.keylog")
 texts() {  # tshark options...: "packet<TAB>text" of each Info column that quotes a text
     info_column -r "$pcap" "$@" 2>/dev/null | sed -n 's/^\([0-9]*\)\t.* text "\(.*\)"$/\1\t\2/p'
 }
-printf '10\tHello, world\n12\tFine, thanks\n14\tGroup hello\n20\tYes!\n22\tLunch\n26\tChannel news\n' >"$WORK/want"
+printf '10\tHello, world\n12\tFine, thanks\n14\tGroup hello\n20\tYes!\n22\tLunch\n27\tHello, everyone\n29\tChannel news\n' >"$WORK/want"
 texts -o "funxmpp.noise_keylog:$keys" >"$WORK/one"
 check "Info: each message's text, one pass" same "$WORK/want" "$WORK/one"
 texts -o "funxmpp.noise_keylog:$keys" -2 >"$WORK/two"
@@ -24,22 +24,40 @@ check "Info: the same in two passes" same "$WORK/want" "$WORK/two"
 texts -o "funxmpp.noise_keylog:$keys" -Y 'funxmpp.e2e || tcp' >"$WORK/tree"
 check "Info: the same with the tree built (a filter on funxmpp.e2e)" same "$WORK/want" "$WORK/tree"
 
-# The decoded-stream view: each Message's JSON right after its stanza.
+# The decoded-stream view: each Message's JSON right after its stanza, all ten of the fan-out.
 run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$keys" -q -z funxmpp,xml 2>/dev/null >"$WORK/view"
 check "-z funxmpp,xml: the JSON after its stanza" \
     grep -q -F 'S>C e2e {"conversation":"Hello, world"}' <(grep -A1 -F 'id="3EB0E2E0000000000001"' "$WORK/view" | tail -n 1)
+check "-z funxmpp,xml: a stanza's ten Messages after it" \
+    test "$(grep -A10 -F 'id="3EB0E2E000000000000A"' "$WORK/view" | grep -c 'C>S e2e {')" = 10
+
+# A pass that reads end-to-end fields alone and shows no tree (a display filter in tshark or in
+# the GUI) gets them without the element tree around them: the same values, all ten of a
+# stanza's, as a pass that shows the tree.
+filtered() {  # display filter: the packets it keeps, listed without a tree (-T fields would show one)
+    run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$keys" -Y "$1" -o 'gui.column.format:"No.","%m"' 2>/dev/null |
+        awk '{ printf "%d ", $1 }'
+}
+check "a filter on funxmpp.e2e fields alone: all ten Messages of a stanza" \
+    test "$(filtered 'count(funxmpp.e2e.json) == 10 && count(funxmpp.e2e.decrypted) == 10')" = '27 '
+check "a filter on funxmpp.e2e fields alone: the last of them too" \
+    test "$(filtered 'funxmpp.e2e.text == "Hello, everyone" && funxmpp.e2e.key_source == "WA_SIGNAL_KEY (key log line 18)"')" = '27 '
+check "a filter on funxmpp.e2e fields alone: what a shown tree holds" \
+    test "$(filtered 'funxmpp.e2e.decrypted == 0 || funxmpp.e2e.type == "plaintext"')" = \
+         "$(run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$keys" -V 2>/dev/null | awk '/^Frame [0-9]+:/ { f = $2 + 0 }
+             /\[Decrypted: False\]|\[Type: plaintext\]/ && !seen[f]++ { printf "%d ", f }')"
 
 # Only the Noise line: the transport opens, the payloads do not.
 grep -v '^WA_SIGNAL_KEY' "$dir/$name.keylog" >"$WORK/noise-only.keys"
 chmod 644 "$WORK/noise-only.keys"
 check "without WA_SIGNAL_KEY lines: no text in Info but the channel's (in the clear)" \
-    same <(printf '26\tChannel news\n') <(texts -o "funxmpp.noise_keylog:$WORK/noise-only.keys")
+    same <(printf '29\tChannel news\n') <(texts -o "funxmpp.noise_keylog:$WORK/noise-only.keys")
 run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$WORK/noise-only.keys" -Y funxmpp.e2e -T fields -E occurrence=f \
     -e frame.number -e funxmpp.e2e.type -e funxmpp.e2e.decrypted -e funxmpp.e2e.json -e funxmpp.e2e.text 2>/dev/null |
     sed -E 's/\bFalse\b/0/g' >"$WORK/bare"
 check "without WA_SIGNAL_KEY lines: every envelope shown, none decrypted, no JSON or text" \
-    same <(printf '%s\tmsg\t0\t\t\n' 12 16 18 20 22 24) <(grep -v $'\tpkmsg\t\|\tskmsg\t\|\tplaintext\t' "$WORK/bare")
-check "without WA_SIGNAL_KEY lines: a note on each of the 8 payloads" \
+    same <(printf '%s\tmsg\t0\t\t\n' 12 16 18 20 22 24 27) <(grep -v $'\tpkmsg\t\|\tskmsg\t\|\tplaintext\t' "$WORK/bare")
+check "without WA_SIGNAL_KEY lines: a note on each of the 18 payloads" \
     test "$(run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$WORK/noise-only.keys" -q -z expert,note 2>/dev/null |
-            awk '$3 == "FunXMPP" && /no WA_SIGNAL_KEY line/ { n += $1 } END { print n + 0 }')" = 8
+            awk '$3 == "FunXMPP" && /no WA_SIGNAL_KEY line/ { n += $1 } END { print n + 0 }')" = 18
 finish
