@@ -116,16 +116,27 @@ export function signalLine (ciphertext, key, iv) {
   return `WA_SIGNAL_KEY ${createHash('sha256').update(ciphertext).digest('hex')} ${hex(key)} ${hex(iv)}`
 }
 
+// Never throws: the host's encryption goes on whatever the log does.
 function logSignal (ciphertext, key, iv) {
-  const line = signalLine(ciphertext, key, iv)
-  if (line) {
-    appendLine(line)
+  if (!process.env.WA_NOISE_KEYLOG) {
+    return
+  }
+  try {
+    const line = signalLine(ciphertext, key, iv)
+    if (line) {
+      appendLine(line)
+    }
+  } catch (error) {
+    if (!warned) {
+      warned = true
+      process.emitWarning(`no WA_SIGNAL_KEY line for a payload: ${error.message}`, 'FunxmppKeyLog')
+    }
   }
 }
 
 // libsignal's crypto module, wherever npm put it (baileys' own copy or a hoisted one).
 const LIBSIGNAL_CRYPTO = /[\\/]libsignal[\\/]src[\\/]crypto\.js$/
-const WRAPPED = Symbol('funxmpp-keylog')
+const WRAPPED = Symbol.for('funxmpp-keylog')  // one mark, however many copies of this hook load
 
 export function wrapSignalCrypto (exports) {
   if (exports[WRAPPED] || typeof exports.encrypt !== 'function' || typeof exports.decrypt !== 'function') {
@@ -151,15 +162,12 @@ function hookCommonJsLoads () {
   const load = Module._load
   Module._load = function (request, parent, isMain) {
     const exports = load.apply(this, arguments)
-    if (typeof request === 'string' && /crypto(\.js)?$/.test(request) && /[\\/]/.test(request) && exports) {
-      let filename = request
-      try {
-        filename = Module._resolveFilename(request, parent, isMain)
-      } catch {}
-      if (LIBSIGNAL_CRYPTO.test(filename)) {
+    try {
+      if (typeof request === 'string' && /crypto(\.js)?$/.test(request) && /[\\/]/.test(request) &&
+          exports && !exports[WRAPPED] && LIBSIGNAL_CRYPTO.test(Module._resolveFilename(request, parent, isMain))) {
         wrapSignalCrypto(exports)
       }
-    }
+    } catch {}  // a module we cannot place is not libsignal's: left as it is
     return exports
   }
 }

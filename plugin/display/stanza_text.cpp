@@ -20,8 +20,9 @@ public:
 
     void node_begin(const NodeBegin &n) override
     {
-        // The element whose content is an envelope is a leaf: one at a time is enough.
-        if (enc_depth_ == 0 && (n.tag.str.bytes == "enc" || n.tag.str.bytes == "plaintext")) {
+        // Content is a value or children, never both: the innermost <enc> open is the one whose
+        // value may come (as the element tree reads it, each element on its own).
+        if (n.tag.str.bytes == "enc" || n.tag.str.bytes == "plaintext") {
             enc_ = e2e::EnvelopeNode(n.tag.str.bytes);
             enc_depth_ = depth_ + 1;
         }
@@ -38,8 +39,15 @@ public:
     }
     void attribute(const Value &key, const Value &value) override
     {
-        if (depth_ == enc_depth_ && !key.is_jid() && !value.is_jid())
-            enc_.attribute(key.str.bytes, value.str.bytes);
+        if (depth_ == enc_depth_ && !key.is_jid()) {
+            if (value.is_jid()) {  // as the tree reads it: the joined JID (never "2" or a type)
+                std::string joined;
+                write_value(joined, value, Escape::None);
+                enc_.attribute(key.str.bytes, joined);
+            } else {
+                enc_.attribute(key.str.bytes, value.str.bytes);
+            }
+        }
         if (depth_ != 1 || key.is_jid())
             return;
         std::string_view k = key.str.bytes;

@@ -55,7 +55,7 @@ struct Read {
     std::string bytes;
     e2e::DecodedMessage decoded;
 };
-std::array<Read, 8> recent;
+std::array<Read, 32> recent;  // a group message fanned out to that many devices reads no payload twice
 std::size_t next_slot = 0;
 
 void forget_reads()

@@ -249,8 +249,7 @@ constexpr guint32 kDissectionKey = 0x4E7FFFFF;   // this dissection's state (pac
 // order, on every visit, and sets its own Info text before each message.
 struct PacketDissection {
     guint32 messages;
-    bool columns_taken;
-    const char *info;  // our Info text after the messages shown so far
+    bool columns_taken;  // our Info text (fenced) after the messages shown so far
 };
 
 PacketDissection *packet_dissection(packet_info *pinfo)
@@ -350,12 +349,9 @@ void show_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, Conversat
     bool columns_taken = false;
     if (pd.columns_taken) {
         // Ours already: put back what the earlier messages of the packet showed.
+        // What the earlier messages showed is behind our fence: what came after it goes.
         col_set_str(pinfo->cinfo, COL_PROTOCOL, "FunXMPP");
         col_clear(pinfo->cinfo, COL_INFO);
-        // A fence set since (TLS sets one between records) keeps what we showed: not twice.
-        const char *kept = col_get_text(pinfo->cinfo, COL_INFO);
-        if (pd.info != nullptr && (kept == nullptr || strcmp(kept, pd.info) != 0))
-            col_add_str(pinfo->cinfo, COL_INFO, pd.info);
         columns_taken = true;
     }
     for (guint32 i = 0; i < m.unit_count; ++i) {
@@ -389,8 +385,10 @@ void show_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, Conversat
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[frame continued in a later message]");
     }
     if (columns_taken && pinfo->cinfo != nullptr) {
+        // Fenced, so that TLS or WebSocket text written before our next message (TLS fences
+        // the column itself, between records) neither hides nor repeats ours.
         pd.columns_taken = true;
-        pd.info = wmem_strdup(pinfo->pool, col_get_text(pinfo->cinfo, COL_INFO));
+        col_set_fence(pinfo->cinfo, COL_INFO);
     }
 }
 
