@@ -151,3 +151,39 @@ TEST(StanzaText, EncodingLabels)
 }
 
 }  // namespace
+
+// The envelopes Info, the stream view and filter-only passes read are the ones the element tree
+// shows (ProtoTreeBuilder::data): every <enc> with binary content, a <plaintext>'s bytes, the
+// innermost <enc> of nested ones, and one whose content is no bytes (listed, to be called
+// malformed); not an <enc> of another version.
+TEST(StanzaText, EnvelopesAreTheOnesTheTreeShows)
+{
+    const Dialect &d = test::dialect("6.3");
+    const std::string payload("\x33\x0a\x02\x01\x02", 5);
+    Node message = Node::element("message").attr("to", "4915112345678@s.whatsapp.net");
+    message.child(Node::element("enc").attr("v", "2").attr("type", "msg").text(payload));
+    message.child(Node::element("plaintext").text(payload));
+    message.child(Node::element("enc").attr("v", "2").attr("type", "msg").child(
+        Node::element("enc").attr("v", "2").attr("type", "skmsg").text(payload)));
+    message.child(Node::element("enc").attr("v", "1").attr("type", "msg").text(payload));
+    const std::string bytes = encode_node(d, message);
+    StanzaText t = decode_stanza(d, reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
+    ASSERT_TRUE(t.result.ok());
+    ASSERT_EQ(t.envelopes.size(), 3u) << t.xml;
+    EXPECT_EQ(t.envelopes[0].type, e2e::EnvelopeType::Msg);
+    EXPECT_FALSE(t.envelopes[0].plaintext || t.envelopes[0].not_bytes);
+    EXPECT_EQ(bytes.substr(t.envelopes[0].offset, t.envelopes[0].length), payload);
+    EXPECT_TRUE(t.envelopes[1].plaintext);
+    EXPECT_EQ(bytes.substr(t.envelopes[1].offset, t.envelopes[1].length), payload);
+    EXPECT_EQ(t.envelopes[2].type, e2e::EnvelopeType::SenderKeyMsg);
+    EXPECT_EQ(bytes.substr(t.envelopes[2].offset, t.envelopes[2].length), payload);
+
+    // <enc v="2" type="msg"> holding 20 digits packed into nibbles (1.6): the whole value listed.
+    auto packed = test::hex("f806d7c6ff812fb565ff0a12345678901234567890");
+    StanzaText digits = decode_stanza(test::dialect("1.6"), packed.data(), packed.size());
+    ASSERT_TRUE(digits.result.ok());
+    ASSERT_EQ(digits.envelopes.size(), 1u) << digits.xml;
+    EXPECT_TRUE(digits.envelopes[0].not_bytes);
+    EXPECT_EQ(digits.envelopes[0].offset, 9u);   // the 0xFF lead byte
+    EXPECT_EQ(digits.envelopes[0].length, 12u);  // lead, length, ten bytes of digits
+}
