@@ -57,6 +57,12 @@ measure() {  # KEY CAPTURE TSHARK_ARGS...: one run; KEY keeps its fastest time a
     return 0
 }
 
+# LABEL KEY BASE_KEY: a mode's row, its time and peak memory, each also as a ratio to the base's.
+mode_row() {
+    awk -v l="$1" -v s="${secs[$2]}" -v sa="${secs[$3]}" -v k="${mem[$2]}" -v ka="${mem[$3]}" \
+        'BEGIN { printf "%-58s %8.2f %7.2f %8.0f %7.2f\n", l, s, s / sa, k / 1024, k / ka }'
+}
+
 if want codec; then
     echo "== Codec ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
     "$build/bin/codec_bench" --benchmark_format=csv --benchmark_min_time=0.3 2>/dev/null >"$WORK/codec.csv"
@@ -162,13 +168,18 @@ fi
 # transport frames of the same kind of traffic) on a port no dissector owns, so that Wireshark
 # alone is TCP alone: (a) plugin disabled, (b) plugin on, no tree, (c) as (b) with the key log
 # (a WA_NOISE_CLIENT line per connection: the handshake run, every frame decrypted and decoded).
+# The opening of every generated connection (awk): the XX handshake, a ping, the server's success.
+open_connection_awk='
+    function open_connection(net, b) {
+        printf "client 10.%d.1.%d:5%04d\nconnect\nprologue\nc client-hello\nsend c\ns server-hello\nsend s\n", net, b % 250 + 2, b
+        print "c client-finish\nc <iq id=\"1\" type=\"get\" xmlns=\"w:p\" to=\"s.whatsapp.net\"><ping/></iq>\nsend c"
+        print "s <success t=\"1700000000\" props=\"2\" abprops=\"1\" location=\"frc\" creation=\"1600000000\"/>\nsend s"
+    }'
 make_noise_script() {  # BLOCKS OUT
-    awk -v blocks="$1" 'BEGIN {
+    awk -v blocks="$1" "$open_connection_awk"'BEGIN {
         print "version 6.3\ntransport tcp\nserver 10.201.0.1:40001\nstart 1700000000.0\nseed 10\nanalyst-keylog client"
         for (b = 0; b < blocks; b++) {
-            printf "client 10.201.1.%d:5%04d\nconnect\nprologue\nc client-hello\nsend c\ns server-hello\nsend s\n", b % 250 + 2, b
-            print "c client-finish\nc <iq id=\"1\" type=\"get\" xmlns=\"w:p\" to=\"s.whatsapp.net\"><ping/></iq>\nsend c"
-            print "s <success t=\"1700000000\" props=\"2\" abprops=\"1\" location=\"frc\" creation=\"1600000000\"/>\nsend s"
+            open_connection(201, b)
             for (i = 0; i < 5000; i++) {
                 id = sprintf("3EB0%016X", b * 5000 + i)
                 printf "c <message id=\"%s\" to=\"4917012345678@s.whatsapp.net\" type=\"text\"><enc v=\"2\" type=\"msg\">{{random 120}}</enc></message>\nsend c\n", id
@@ -208,8 +219,7 @@ if want successor; then
         b) label="(b) plugin on, -q -z endpoints,tcp" ;;
         c) label="(c) plugin on with the key log, -q -z endpoints,tcp" ;;
         esac
-        awk -v l="$label" -v s="${secs[n$m]}" -v sa="${secs[na]}" -v k="${mem[n$m]}" -v ka="${mem[na]}" \
-            'BEGIN { printf "%-58s %8.2f %7.2f %8.0f %7.2f\n", l, s, s / sa, k / 1024, k / ka }'
+        mode_row "$label" "n$m" na
     done
 fi
 
@@ -224,7 +234,7 @@ fi
 # (a) Wireshark's own fields pass, plugin disabled; (b) the plugin with the key log, every
 # payload opened and its Message read as JSON.
 make_e2e_script() {  # BLOCKS OUT
-    awk -v blocks="$1" '
+    awk -v blocks="$1" "$open_connection_awk"'
     function sentence(   r, words, s, i) {
         r = rand()
         words = r < 0.55 ? 2 + int(rand() * 8) : r < 0.9 ? 8 + int(rand() * 20) : 25 + int(rand() * 90)
@@ -252,9 +262,7 @@ make_e2e_script() {  # BLOCKS OUT
                    "think maybe sure Gr\303\274\303\237e sch\303\266n caf\303\251 na\303\257ve ma\303\261ana \303\274ber", vocab, " ")
         print "version 6.3\ntransport tcp\nserver 10.202.0.1:40002\nstart 1700000000.0\nseed 11\nanalyst-keylog client"
         for (b = 0; b < blocks; b++) {
-            printf "client 10.202.1.%d:5%04d\nconnect\nprologue\nc client-hello\nsend c\ns server-hello\nsend s\n", b % 250 + 2, b
-            print "c client-finish\nc <iq id=\"1\" type=\"get\" xmlns=\"w:p\" to=\"s.whatsapp.net\"><ping/></iq>\nsend c"
-            print "s <success t=\"1700000000\" props=\"2\" abprops=\"1\" location=\"frc\" creation=\"1600000000\"/>\nsend s"
+            open_connection(202, b)
             for (i = 0; i < 5000; i++) {
                 k = b * 5000 + i
                 peer = sprintf("49170%07d@s.whatsapp.net", k % 40)
@@ -306,8 +314,7 @@ if want e2e; then
         a) label="(a) plugin disabled, -T fields -e frame.number" ;;
         b) label="(b) plugin, key log, -T fields -e funxmpp.e2e.json" ;;
         esac
-        awk -v l="$label" -v s="${secs[e$m]}" -v sa="${secs[ea]}" -v k="${mem[e$m]}" -v ka="${mem[ea]}" \
-            'BEGIN { printf "%-58s %8.2f %7.2f %8.0f %7.2f\n", l, s, s / sa, k / 1024, k / ka }'
+        mode_row "$label" "e$m" ea
     done
 fi
 
