@@ -239,14 +239,15 @@ void add_envelope_not_bytes(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 
 namespace {
 
-// What a read Message says: its first text cut for a column, its JSON (only if Baileys could
-// read it).
-EnvelopeSays says_of(const e2e::DecodedMessage &d, packet_info *pinfo)
+// What a read Message says: its first text cut for a column, its JSON if wanted (only if
+// Baileys could read it).
+EnvelopeSays says_of(const e2e::DecodedMessage &d, packet_info *pinfo, bool want_json)
 {
     EnvelopeSays says{nullptr, nullptr};
     if (!d.ok())
         return says;
-    says.json = wmem_strdup(pinfo->pool, d.json.c_str());
+    if (want_json)
+        says.json = wmem_strdup(pinfo->pool, d.json.c_str());
     if (d.texts.empty())
         return says;
     const std::string &text = d.texts.front();
@@ -260,10 +261,10 @@ EnvelopeSays says_of(const e2e::DecodedMessage &d, packet_info *pinfo)
 
 }  // namespace
 
-EnvelopeSays plaintext_says(tvbuff_t *tvb, int offset, int size, packet_info *pinfo)
+EnvelopeSays plaintext_says(tvbuff_t *tvb, int offset, int size, packet_info *pinfo, bool want_json)
 {
     const e2e::DecodedMessage *d = read_plain_message(tvb_get_ptr(tvb, offset, size), static_cast<std::size_t>(size));
-    return d != nullptr ? says_of(*d, pinfo) : EnvelopeSays{nullptr, nullptr};
+    return d != nullptr ? says_of(*d, pinfo, want_json) : EnvelopeSays{nullptr, nullptr};
 }
 
 void add_plaintext(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int size)
@@ -277,7 +278,7 @@ void add_plaintext(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offs
         add_message(t, tvb_new_subset_length(tvb, offset, size), pinfo, *d);
 }
 
-EnvelopeSays envelope_says(tvbuff_t *tvb, int offset, int size, EnvelopeType type, packet_info *pinfo)
+EnvelopeSays envelope_says(tvbuff_t *tvb, int offset, int size, EnvelopeType type, packet_info *pinfo, bool want_json)
 {
     EnvelopeSays says{nullptr, nullptr};
     const e2e::Envelope e = e2e::parse_envelope(type, tvb_get_ptr(tvb, offset, size), static_cast<std::size_t>(size));
@@ -285,7 +286,7 @@ EnvelopeSays envelope_says(tvbuff_t *tvb, int offset, int size, EnvelopeType typ
         return says;
     const int at = offset + static_cast<int>(e.ciphertext.offset);
     const PayloadOutcome o = open_signal_payload(tvb_get_ptr(tvb, at, static_cast<int>(e.ciphertext.length)), e.ciphertext.length);
-    return o.status == PayloadOutcome::Opened ? says_of(*o.decoded, pinfo) : says;
+    return o.status == PayloadOutcome::Opened ? says_of(*o.decoded, pinfo, want_json) : says;
 }
 
 void add_envelope(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int size, EnvelopeType type)

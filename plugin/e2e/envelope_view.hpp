@@ -18,13 +18,15 @@ void register_e2e_fields(int proto, expert_module_t *expert);
 bool e2e_fields_referenced(proto_tree *tree);
 
 // What the envelope of `size` bytes at `offset` says when the key log opens it (else both
-// nullptr): its Message's first text, cut for a column, and its JSON; in pinfo->pool.
+// nullptr): its Message's first text, cut for a column, and (if `want_json`) its JSON; in
+// pinfo->pool.
 struct EnvelopeSays {
     const char *text, *json;
 };
-EnvelopeSays envelope_says(tvbuff_t *tvb, int offset, int size, e2e::EnvelopeType type, packet_info *pinfo);
+EnvelopeSays envelope_says(tvbuff_t *tvb, int offset, int size, e2e::EnvelopeType type, packet_info *pinfo,
+                           bool want_json);
 // The same of a <plaintext> element's Message (channels: in the clear).
-EnvelopeSays plaintext_says(tvbuff_t *tvb, int offset, int size, packet_info *pinfo);
+EnvelopeSays plaintext_says(tvbuff_t *tvb, int offset, int size, packet_info *pinfo, bool want_json);
 // Adds a <plaintext> element's Message, field by field.
 void add_plaintext(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int size);
 

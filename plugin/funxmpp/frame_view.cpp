@@ -285,18 +285,26 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s%s[Malformed: %s]", frame.summary,
                             *frame.summary ? " " : "", frame.error);
     // What an end-to-end message says, when the key log opens it: the first text in Info, every
-    // Message's JSON for the decoded-stream view (one line each).
-    const char *json = nullptr;
-    for (std::size_t i = 0, quoted = 0; i < frame.envelope_count && (pinfo->cinfo != nullptr || tap); ++i) {
+    // Message's JSON for the decoded-stream view (one line each). Without that view, the
+    // envelopes after the first one with a text are not opened here.
+    wmem_strbuf_t *json = tap ? wmem_strbuf_new(pinfo->pool, "") : nullptr;
+    bool quoted = pinfo->cinfo == nullptr;
+    for (std::size_t i = 0; i < frame.envelope_count && (!quoted || tap); ++i) {
         const EnvelopeAt &e = frame.envelopes[i];
         if (e.not_bytes)
             continue;
         const int at = offset + static_cast<int>(e.offset), length = static_cast<int>(e.length);
-        const EnvelopeSays says = e.plaintext ? plaintext_says(tvb, at, length, pinfo) : envelope_says(tvb, at, length, e.type, pinfo);
-        if (says.text != nullptr && quoted++ == 0)
+        const EnvelopeSays says = e.plaintext ? plaintext_says(tvb, at, length, pinfo, tap)
+                                              : envelope_says(tvb, at, length, e.type, pinfo, tap);
+        if (says.text != nullptr && !quoted) {
             col_append_fstr(pinfo->cinfo, COL_INFO, " text \"%s\"", says.text);
-        if (says.json != nullptr && tap)
-            json = json == nullptr ? says.json : wmem_strdup_printf(pinfo->pool, "%s\n%s", json, says.json);
+            quoted = true;
+        }
+        if (says.json != nullptr) {
+            if (wmem_strbuf_get_len(json) > 0)
+                wmem_strbuf_append_c(json, '\n');
+            wmem_strbuf_append(json, says.json);
+        }
     }
 
     const FrameFacts *facts = frame_facts(pinfo, ctx.position, false);
@@ -308,7 +316,8 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     }
     tap_frame(pinfo, ctx, !result.ok() ? TapFrame::Malformed : decrypted ? TapFrame::Decrypted : TapFrame::Plaintext,
               static_cast<guint32>(length), decrypted, frame.tag, frame.type, frame.peer, frame.xml,
-              login != nullptr ? login_outcome(*login) : nullptr, nullptr, json);
+              login != nullptr ? login_outcome(*login) : nullptr, nullptr,
+              json != nullptr && wmem_strbuf_get_len(json) > 0 ? wmem_strbuf_get_str(json) : nullptr);
     if (tree_wanted == TreeWanted::Elements) {
         ProtoTreeBuilder builder(tvb, offset, pinfo, tree);
         replay(frame.events, builder);
