@@ -29,12 +29,8 @@ gboolean key_equal(gconstpointer a, gconstpointer b)
     return *static_cast<const noise::Key32 *>(a) == *static_cast<const noise::Key32 *>(b);
 }
 
-// By the ciphertext's SHA-256; emptied when the file closes.
-wmem_map_t *kept_payloads()
-{
-    static wmem_map_t *kept = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), key_hash, key_equal);
-    return kept;
-}
+// By the ciphertext's SHA-256; emptied when the file closes. Made at registration.
+wmem_map_t *kept = nullptr;
 
 const Kept &keep(const noise::Key32 &hash, const std::string &message, guint32 line_number, PayloadOutcome::Status status,
                  e2e::PayloadFault fault)
@@ -43,7 +39,7 @@ const Kept &keep(const noise::Key32 &hash, const std::string &message, guint32 l
     Kept *k = wmem_new(file, Kept);
     *k = Kept{message.empty() ? "" : static_cast<const char *>(wmem_memdup(file, message.data(), message.size())),
               static_cast<std::uint32_t>(message.size()), line_number, status, fault};
-    wmem_map_insert(kept_payloads(), wmem_memdup(file, &hash, sizeof hash), k);
+    wmem_map_insert(kept, wmem_memdup(file, &hash, sizeof hash), k);
     return *k;
 }
 
@@ -86,7 +82,11 @@ const e2e::DecodedMessage &read_message(const std::string_view bytes)
 
 }  // namespace
 
-void register_payload_decrypt() { register_cleanup_routine(forget_reads); }
+void register_payload_decrypt()
+{
+    kept = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), key_hash, key_equal);
+    register_cleanup_routine(forget_reads);
+}
 
 PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t length)
 {
@@ -106,7 +106,7 @@ PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t l
     const Kept *k = nullptr;
     const e2e::DecodedMessage *decoded = nullptr;
     cpp_scope([&] {
-        const Kept *found = static_cast<const Kept *>(wmem_map_lookup(kept_payloads(), &*hash));
+        const Kept *found = static_cast<const Kept *>(wmem_map_lookup(kept, &*hash));
         if (found == nullptr) {
             const NoiseKeyLookup line = signal_key_for(*hash);
             if (!line.found) {  // not kept: the line may be written later (a live capture)
