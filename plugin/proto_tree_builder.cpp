@@ -34,16 +34,6 @@ struct RawOut {
     }
 };
 
-// Label text of a value: XML-escaped (as in the canonical XML), cut to a label's length.
-struct Label {
-    char buf[ITEM_LABEL_LENGTH];
-    Label(const Value &v, Escape e)
-    {
-        BoundedText out(buf, sizeof buf);
-        write_value(out, v, e);
-    }
-};
-
 struct Description {
     char buf[128];
     explicit Description(const StringValue &s)
@@ -55,15 +45,15 @@ struct Description {
 
 }  // namespace
 
-const char *field_string(wmem_allocator_t *pool, const Value &v)
+FieldString::FieldString(wmem_allocator_t *pool, const Value &v)
 {
     CountingOut count;
     write_value(count, v, Escape::None);
-    char *buf = static_cast<char *>(wmem_alloc(pool, count.n + 1));
+    char *buf = count.n < sizeof buf_ ? buf_ : static_cast<char *>(wmem_alloc(pool, count.n + 1));
     RawOut out{buf};
     write_value(out, v, Escape::None);
     *out.p = '\0';
-    return buf;
+    str_ = buf;
 }
 
 void ProtoTreeBuilder::append_encoding(proto_item *item, const StringValue &s)
@@ -74,12 +64,47 @@ void ProtoTreeBuilder::append_encoding(proto_item *item, const StringValue &s)
     }
 }
 
+// Printable ASCII: Wireshark shows such a value as it is (format_text), so the label can be
+// composed here in one go.
+bool shown_as_is(const char *value)
+{
+    if (*value == '\0')
+        return false;
+    for (const char *c = value; *c != '\0'; ++c)
+        if (static_cast<unsigned char>(*c) < 0x20 || static_cast<unsigned char>(*c) >= 0x7F)
+            return false;
+    return true;
+}
+
 proto_item *ProtoTreeBuilder::add_encoded_string(proto_tree *tree, int hf, const StringValue &s, const char *value)
 {
-    proto_item *item = proto_tree_add_string(tree, hf, tvb_, base_ + static_cast<int>(s.offset),
-                                             static_cast<int>(s.length), value);
+    const int start = base_ + static_cast<int>(s.offset), length = static_cast<int>(s.length);
+    if (shown_ && shown_as_is(value)) {
+        // "Name: value (encoding)" as Wireshark's own label plus our suffix would read, without
+        // Wireshark formatting the value and a second printf appending the suffix.
+        char buf[ITEM_LABEL_LENGTH];
+        BoundedText label(buf, sizeof buf);
+        label.append(proto_registrar_get_name(hf));
+        label.append(": ");
+        label.append(value);
+        label.append(" (");
+        describe_encoding(label, s);
+        label.push_back(')');
+        if (!label.truncated())  // a long one is left to Wireshark, which marks the cut
+            return proto_tree_add_string_format(tree, hf, tvb_, start, length, value, "%s", label.c_str());
+    }
+    proto_item *item = proto_tree_add_string(tree, hf, tvb_, start, length, value);
     append_encoding(item, s);
     return item;
+}
+
+void ProtoTreeBuilder::label_start_tag(const char *suffix)
+{
+    if (start_tag_item_ == nullptr)
+        return;
+    start_tag_.append(suffix);
+    proto_item_set_text(start_tag_item_, "%s", start_tag_.c_str());
+    start_tag_item_ = nullptr;
 }
 
 void ProtoTreeBuilder::node_begin(const NodeBegin &n)
@@ -90,15 +115,21 @@ void ProtoTreeBuilder::node_begin(const NodeBegin &n)
                                            static_cast<int>(n.header_length), ENC_NA);
     proto_tree *tree = proto_item_add_subtree(item, fields.ett_element);
 
+    label_start_tag("");  // (the parent's start tag was closed by its children)
+    const FieldString tag_string(pinfo_->pool, n.tag);
     const char *tag_value;
     if (tag == Encoding::StreamStart || tag == Encoding::StreamEnd) {
         tag_value = "stream:stream";
-        proto_item_set_text(item, tag == Encoding::StreamStart ? "<stream:stream" : "</stream:stream>");
+        start_tag_.clear();
+        start_tag_.append(tag == Encoding::StreamStart ? "<stream:stream" : "</stream:stream>");
+        start_tag_item_ = item;
     } else {
-        tag_value = field_string(pinfo_->pool, n.tag);
+        tag_value = tag_string.c_str();
         if (shown_) {
-            Label label(n.tag, Escape::Text);
-            proto_item_set_text(item, "<%s", label.buf);
+            start_tag_.clear();
+            start_tag_.push_back('<');
+            write_value(start_tag_, n.tag, Escape::Text);
+            start_tag_item_ = item;
         }
     }
     add_encoded_string(tree, fields.tag, n.tag.str, tag_value);
@@ -115,7 +146,7 @@ proto_item *ProtoTreeBuilder::add_jid(proto_tree *tree, const Value &v, const ch
     for (int i = 0; i < 2; ++i) {
         Value part;
         part.str = *sides[i];
-        add_encoded_string(parts, hfs[i], *sides[i], field_string(pinfo_->pool, part));
+        add_encoded_string(parts, hfs[i], *sides[i], FieldString(pinfo_->pool, part).c_str());
     }
     // The MD forms' numbers, at their bytes: AD_JID = F7 domain device user; FB_JID = F6 user
     // device(2) server; INTEROP_JID = F5 user device(2) integrator(2) server.
@@ -147,18 +178,27 @@ void ProtoTreeBuilder::attribute(const Value &key, const Value &value)
     const int end = base_ + static_cast<int>(value.str.offset + value.str.length);
     proto_item *attr;
     if (shown_) {
-        Label k(key, Escape::Text), v(value, Escape::Attribute);
-        if (o.tag != Encoding::StreamEnd)
-            proto_item_append_text(o.item, " %s=\"%s\"", k.buf, v.buf);
-        attr = proto_tree_add_none_format(o.tree, fields.attr, tvb_, start, end - start, "%s=\"%s\"", k.buf, v.buf);
+        char buf[ITEM_LABEL_LENGTH];
+        BoundedText text(buf, sizeof buf);
+        write_value(text, key, Escape::Text);
+        text.append("=\"");
+        write_value(text, value, Escape::Attribute);
+        text.push_back('"');
+        if (o.tag != Encoding::StreamEnd && start_tag_item_ == o.item) {
+            start_tag_.push_back(' ');
+            start_tag_.append(text.c_str(), text.size());
+        }
+        attr = proto_tree_add_none_format(o.tree, fields.attr, tvb_, start, end - start, "%s", text.c_str());
     } else {
         attr = proto_tree_add_item(o.tree, fields.attr, tvb_, start, end - start, ENC_NA);
     }
     proto_tree *tree = proto_item_add_subtree(attr, fields.ett_attr);
 
-    const char *key_string = field_string(pinfo_->pool, key);
+    const FieldString key_field(pinfo_->pool, key);
+    const char *key_string = key_field.c_str();
     add_encoded_string(tree, fields.attr_key, key.str, key_string);
-    const char *value_string = field_string(pinfo_->pool, value);
+    const FieldString value_field(pinfo_->pool, value);
+    const char *value_string = value_field.c_str();
     proto_item *vi = add_encoded_string(tree, fields.attr_value, value.str, value_string);
     const int named = named_attribute_field(key_string);
     if (named != -1)
@@ -172,7 +212,7 @@ void ProtoTreeBuilder::attribute(const Value &key, const Value &value)
 void ProtoTreeBuilder::close_start_tag(Open &o)
 {
     if (!o.content && o.tag != Encoding::StreamEnd)
-        proto_item_append_text(o.item, ">");
+        label_start_tag(">");
     o.content = true;
 }
 
@@ -188,9 +228,9 @@ void ProtoTreeBuilder::data(const Value &value)
     Open &o = open_[depth_ - 1];
     close_start_tag(o);
     if (value.is_jid()) {
-        append_encoding(add_jid(o.tree, value, field_string(pinfo_->pool, value)), value.str);
+        append_encoding(add_jid(o.tree, value, FieldString(pinfo_->pool, value).c_str()), value.str);
     } else if (is_text(value.str.bytes)) {
-        add_encoded_string(o.tree, fields.text, value.str, field_string(pinfo_->pool, value));
+        add_encoded_string(o.tree, fields.text, value.str, FieldString(pinfo_->pool, value).c_str());
     } else {
         append_encoding(proto_tree_add_bytes_with_length(o.tree, fields.data, tvb_, base_ + static_cast<int>(value.str.offset),
                                                          static_cast<int>(value.str.length),
@@ -214,8 +254,7 @@ void ProtoTreeBuilder::data(const Value &value)
 void ProtoTreeBuilder::node_end(std::uint32_t end)
 {
     Open &o = open_[--depth_];
-    if (!o.content && o.tag != Encoding::StreamEnd)
-        proto_item_append_text(o.item, o.tag == Encoding::StreamStart ? ">" : "/>");
+    label_start_tag(o.content || o.tag == Encoding::StreamEnd ? "" : o.tag == Encoding::StreamStart ? ">" : "/>");
     proto_item_set_end(o.item, tvb_, base_ + static_cast<int>(end));
 }
 
@@ -223,6 +262,7 @@ void ProtoTreeBuilder::close_unfinished(std::uint32_t end)
 {
     while (depth_ > 0) {
         Open &o = open_[--depth_];
+        label_start_tag("");
         proto_item_append_text(o.item, " [incomplete]");
         proto_item_set_end(o.item, tvb_, base_ + static_cast<int>(end));
     }

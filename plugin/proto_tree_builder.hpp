@@ -11,6 +11,7 @@
 #include <epan/packet.h>
 
 #include "codec/decoder.hpp"
+#include "codec/text.hpp"
 #include "e2e/envelope_view.hpp"
 
 namespace funxmpp::ws {
@@ -41,6 +42,9 @@ private:
         e2e::EnvelopeNode envelope;  // an <enc> node: is its content a Signal envelope?
     };
     void close_start_tag(Open &o);
+    // The innermost element's start tag is composed in start_tag_ while its attributes come
+    // and labelled once it closes (one printf per element instead of one per attribute).
+    void label_start_tag(const char *suffix);
     proto_item *add_jid(proto_tree *tree, const Value &v, const char *joined);
     // " (how it was encoded)" after an item's label, when the tree is shown.
     void append_encoding(proto_item *item, const StringValue &s);
@@ -53,10 +57,25 @@ private:
     proto_tree *root_;
     bool shown_;  // labels are built only for a tree someone will read (not for filter-only passes)
     unsigned depth_ = 0;
+    char start_tag_buf_[ITEM_LABEL_LENGTH];
+    BoundedText start_tag_{start_tag_buf_, sizeof start_tag_buf_};
+    proto_item *start_tag_item_ = nullptr;  // whose label start_tag_ holds, not yet set
     Open open_[kDefaultMaxDepth]{};  // the decoder never goes deeper (default limits)
 };
 
-// The value as a display-filter string (text, or hex by the text rule), in pinfo->pool.
-const char *field_string(wmem_allocator_t *pool, const Value &v);
+// The value as a display-filter string (text, or hex by the text rule), for the moment an
+// item is added (Wireshark keeps its own copy): in place when short, as nearly all are, else
+// in `pool`. Trivially destructible, as everything under the tree builder.
+class FieldString {
+public:
+    FieldString(wmem_allocator_t *pool, const Value &v);
+    FieldString(const FieldString &) = delete;
+    FieldString &operator=(const FieldString &) = delete;
+    const char *c_str() const { return str_; }
+
+private:
+    char buf_[128];
+    const char *str_;
+};
 
 }  // namespace funxmpp::ws

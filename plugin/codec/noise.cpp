@@ -6,6 +6,7 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "codec/aes_handles.hpp"
 #include "codec/crypto.hpp"
 #include "codec/handshake.hpp"
 
@@ -51,17 +52,14 @@ bool sha256(Key32 &out, std::initializer_list<gcry_buffer_t> parts, bool hmac = 
 gcry_cipher_hd_t gcm(const Key32 &key, std::uint32_t counter, std::string_view ad)
 {
     ensure_gcrypt();
-    gcry_cipher_hd_t h;
-    if (gcry_cipher_open(&h, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 0) != 0)
+    gcry_cipher_hd_t h = aes256_handle(AesMode::Gcm, key);
+    if (h == nullptr)
         return nullptr;
     std::uint8_t iv[12] = {0, 0, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(counter >> 24),
                            static_cast<std::uint8_t>(counter >> 16), static_cast<std::uint8_t>(counter >> 8),
                            static_cast<std::uint8_t>(counter)};
-    if (gcry_cipher_setkey(h, key.data(), key.size()) != 0 || gcry_cipher_setiv(h, iv, sizeof iv) != 0 ||
-        (!ad.empty() && gcry_cipher_authenticate(h, ad.data(), ad.size()) != 0)) {
-        gcry_cipher_close(h);
+    if (gcry_cipher_setiv(h, iv, sizeof iv) != 0 || (!ad.empty() && gcry_cipher_authenticate(h, ad.data(), ad.size()) != 0))
         return nullptr;
-    }
     return h;
 }
 
@@ -136,7 +134,6 @@ std::optional<std::string> gcm_seal(const Key32 &key, std::uint32_t counter, std
     bool ok = gcry_cipher_final(h) == 0 &&
               gcry_cipher_encrypt(h, bytes_of(out), plaintext.size(), plaintext.data(), plaintext.size()) == 0 &&
               gcry_cipher_gettag(h, bytes_of(out) + plaintext.size(), kTagLength) == 0;
-    gcry_cipher_close(h);
     return ok ? std::optional<std::string>(std::move(out)) : std::nullopt;
 }
 
@@ -152,7 +149,6 @@ std::optional<std::string> gcm_open(const Key32 &key, std::uint32_t counter, std
     std::string out(n, '\0');
     bool ok = gcry_cipher_final(h) == 0 && gcry_cipher_decrypt(h, bytes_of(out), n, sealed.data(), n) == 0 &&
               gcry_cipher_checktag(h, sealed.data() + n, kTagLength) == 0;
-    gcry_cipher_close(h);
     return ok ? std::optional<std::string>(std::move(out)) : std::nullopt;
 }
 

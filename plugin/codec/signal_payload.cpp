@@ -3,6 +3,8 @@
 
 #include <gcrypt.h>
 
+#include "codec/aes_handles.hpp"
+
 namespace funxmpp::e2e {
 
 namespace {
@@ -12,15 +14,11 @@ constexpr std::size_t kBlock = 16;
 // AES-256-CBC over whole blocks, in place; false if libgcrypt refuses.
 bool cbc(std::string &data, const noise::Key32 &key, const Iv &iv, bool encrypt)
 {
-    gcry_cipher_hd_t h;
-    if (gcry_cipher_open(&h, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_CBC, 0) != 0)
-        return false;
+    gcry_cipher_hd_t h = aes256_handle(AesMode::Cbc, key);
     auto *bytes = reinterpret_cast<unsigned char *>(data.data());
-    const bool ok = gcry_cipher_setkey(h, key.data(), key.size()) == 0 && gcry_cipher_setiv(h, iv.data(), iv.size()) == 0 &&
-                    (encrypt ? gcry_cipher_encrypt(h, bytes, data.size(), nullptr, 0)
-                             : gcry_cipher_decrypt(h, bytes, data.size(), nullptr, 0)) == 0;
-    gcry_cipher_close(h);
-    return ok;
+    return h != nullptr && gcry_cipher_setiv(h, iv.data(), iv.size()) == 0 &&
+           (encrypt ? gcry_cipher_encrypt(h, bytes, data.size(), nullptr, 0)
+                    : gcry_cipher_decrypt(h, bytes, data.size(), nullptr, 0)) == 0;
 }
 
 // n in 1..limit, and the last n bytes of `data` all n; 0 otherwise.

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,20 +58,24 @@ template <class Out> void append_hex(Out &out, std::string_view bytes)
 // NUL-terminated, and remembers whether it had to cut (for labels of bounded length).
 class BoundedText {
 public:
-    BoundedText(char *buffer, std::size_t capacity) : buf_(buffer), cap_(capacity) { buf_[0] = '\0'; }
-    void push_back(char c)
+    BoundedText(char *buffer, std::size_t capacity) : buf_(buffer), cap_(capacity) { buf_[0] = '\0'; }  // capacity >= 1
+    void clear()
     {
-        if (len_ + 1 < cap_) {
-            buf_[len_++] = c;
-            buf_[len_] = '\0';
-        } else {
-            truncated_ = true;
-        }
+        len_ = 0;
+        truncated_ = false;
+        buf_[0] = '\0';
     }
+    void push_back(char c) { append(&c, 1); }
     void append(const char *s, std::size_t n)
     {
-        for (std::size_t i = 0; i < n; ++i)
-            push_back(s[i]);
+        const std::size_t room = cap_ - 1 - len_;
+        const std::size_t k = n < room ? n : room;
+        if (k > 0)
+            std::memcpy(buf_ + len_, s, k);
+        len_ += k;
+        buf_[len_] = '\0';
+        if (k < n)
+            truncated_ = true;
     }
     void append(std::string_view s) { append(s.data(), s.size()); }
     const char *c_str() const { return buf_; }

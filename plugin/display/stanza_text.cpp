@@ -162,35 +162,91 @@ StanzaText decode_stanza(const Dialect &dialect, const std::uint8_t *data, std::
     return t;
 }
 
+namespace {
+
+// "0x" and at least two uppercase hex digits (printf's "0x%02X", without printf: this runs
+// for every string item of a shown tree).
+void append_hex_number(BoundedText &out, unsigned v)
+{
+    static const char kDigits[] = "0123456789ABCDEF";
+    char buf[2 + 2 * sizeof v];
+    int n = 0;
+    do {
+        buf[sizeof buf - 1 - n++] = kDigits[v & 0xF];
+        v >>= 4;
+    } while (v != 0);
+    if (n < 2)
+        buf[sizeof buf - 1 - n++] = '0';
+    out.append("0x", 2);
+    out.append(buf + sizeof buf - n, static_cast<std::size_t>(n));
+}
+
+void append_decimal(BoundedText &out, std::size_t v)
+{
+    char buf[24];
+    int n = 0;
+    do {
+        buf[sizeof buf - 1 - n++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    out.append(buf + sizeof buf - n, static_cast<std::size_t>(n));
+}
+
+void append_count(BoundedText &out, std::size_t n, std::string_view unit)
+{
+    append_decimal(out, n);
+    out.push_back(' ');
+    out.append(unit);
+    if (n != 1)
+        out.push_back('s');
+}
+
+}  // namespace
+
 void describe_encoding(BoundedText &out, const StringValue &s)
 {
-    char buf[96];
     switch (s.encoding) {
     case Encoding::Token:
-        std::snprintf(buf, sizeof buf, "token 0x%02X", s.index);
+        out.append("token ");
+        append_hex_number(out, s.index);
         break;
     case Encoding::SecondaryToken:
-        std::snprintf(buf, sizeof buf, "secondary token 0x%02X 0x%02X (page %u, index 0x%02X)", s.lead, s.index,
-                      s.page, s.index);
+        out.append("secondary token ");
+        append_hex_number(out, s.lead);
+        out.push_back(' ');
+        append_hex_number(out, s.index);
+        out.append(" (page ");
+        append_decimal(out, s.page);
+        out.append(", index ");
+        append_hex_number(out, s.index);
+        out.push_back(')');
         break;
     case Encoding::ExtendedToken:
-        std::snprintf(buf, sizeof buf, "extended token 0xFE 0x%02X (index 0x%02X)", s.index - 0xF5u, s.index);
+        out.append("extended token 0xFE ");
+        append_hex_number(out, s.index - 0xF5u);
+        out.append(" (index ");
+        append_hex_number(out, s.index);
+        out.push_back(')');
         break;
     case Encoding::StreamStart:
     case Encoding::StreamEnd:
-        std::snprintf(buf, sizeof buf, "%s 0x%02X", encoding_name(s.encoding), s.lead);
+        out.append(encoding_name(s.encoding));
+        out.push_back(' ');
+        append_hex_number(out, s.lead);
         break;
     case Encoding::Binary8:
     case Encoding::Binary20:
     case Encoding::Binary24:
     case Encoding::Binary32:
-        std::snprintf(buf, sizeof buf, "%s, %zu byte%s", encoding_name(s.encoding), s.bytes.size(),
-                      s.bytes.size() == 1 ? "" : "s");
+        out.append(encoding_name(s.encoding));
+        out.append(", ");
+        append_count(out, s.bytes.size(), "byte");
         break;
     case Encoding::Nibble:
     case Encoding::Hex:
-        std::snprintf(buf, sizeof buf, "%s, %zu character%s", encoding_name(s.encoding), s.bytes.size(),
-                      s.bytes.size() == 1 ? "" : "s");
+        out.append(encoding_name(s.encoding));
+        out.append(", ");
+        append_count(out, s.bytes.size(), "character");
         break;
     case Encoding::Null:
     case Encoding::Jid:
@@ -198,10 +254,9 @@ void describe_encoding(BoundedText &out, const StringValue &s)
     case Encoding::FbJid:
     case Encoding::InteropJid:
     case Encoding::Implied:
-        std::snprintf(buf, sizeof buf, "%s", encoding_name(s.encoding));
+        out.append(encoding_name(s.encoding));
         break;
     }
-    out.append(buf, std::char_traits<char>::length(buf));
 }
 
 }  // namespace funxmpp

@@ -328,7 +328,10 @@ int dissect_wareg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
 {
     WaregRecord *r = record_of(pinfo->num);
     if (r == nullptr) {
-        r = tree != nullptr ? learn(pinfo, tree) : nullptr;  // HTTP's fields are read from the tree
+        // Most frames carry no HTTP at all: a glance at the frame's layers spares walking their tree.
+        if (tree == nullptr || !proto_is_frame_protocol(pinfo->layers, "http"))
+            return 0;
+        r = learn(pinfo, tree);  // HTTP's fields are read from the tree
         if (r == nullptr)
             return 0;
         wmem_map_insert(records, GUINT_TO_POINTER(pinfo->num), r);
