@@ -26,6 +26,7 @@
 #include "protocols.hpp"
 #include "funxmpp/secrets.hpp"
 #include "taps.hpp"
+#include "views/conversation_views.hpp"
 
 namespace funxmpp::ws {
 namespace {
@@ -354,6 +355,7 @@ void proto_register_funxmpp()
                                    &pref_registration_passwords);
     register_cleanup_routine(cleanup_sessions);
     register_taps(fields.proto);
+    register_conversation_views(fields.proto);
 }
 
 void proto_reg_handoff_funxmpp()

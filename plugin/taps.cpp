@@ -101,25 +101,10 @@ tap_packet_status view_packet(void *p, packet_info *pinfo, epan_dissect_t *, con
         s.header = "Stream " + std::to_string(r->stream) + ": " + r->client + " -> " + r->server + ", WA " + r->version;
     char prefix[64];
     std::snprintf(prefix, sizeof prefix, "%12.6f %s ", nstime_to_sec(&pinfo->rel_ts), r->direction == 0 ? "C>S" : "S>C");
-    std::string what;
-    switch (r->frame) {
-    case TapFrame::Plaintext:
-    case TapFrame::Decrypted: what = r->xml != nullptr ? r->xml : "<!-- malformed frame -->"; break;
-    case TapFrame::Encrypted: what = "<!-- encrypted frame, " + std::to_string(r->length) + " bytes, not decrypted -->"; break;
-    case TapFrame::MacMismatch: what = "<!-- encrypted frame, " + std::to_string(r->length) + " bytes, MAC mismatch -->"; break;
-    case TapFrame::KeepAlive: what = "<!-- keep-alive -->"; break;
-    case TapFrame::Malformed: what = "<!-- malformed frame -->"; break;
-    case TapFrame::Handshake: what = std::string("<!-- ") + r->handshake + ", " + std::to_string(r->length) + " bytes -->"; break;
-    case TapFrame::TagMismatch: what = "<!-- encrypted frame, " + std::to_string(r->length) + " bytes, tag mismatch -->"; break;
-    }
-    s.lines.push_back(prefix + what);
+    s.lines.push_back(prefix + record_line(*r));
     // Each end-to-end Message the stanza carries, as JSON, after it (DESIGN 2.8).
-    for (const char *json = r->json; json != nullptr && *json != '\0';) {
-        const char *end = std::strchr(json, '\n');
-        const std::size_t n = end != nullptr ? static_cast<std::size_t>(end - json) : std::strlen(json);
-        s.lines.push_back(std::string(prefix) + "e2e " + std::string(json, n));
-        json = end != nullptr ? end + 1 : nullptr;
-    }
+    for (const std::string &line : record_e2e_lines(*r))
+        s.lines.push_back(prefix + line);
     return TAP_PACKET_REDRAW;
 }
 
@@ -168,6 +153,56 @@ FUNXMPP_TAP_UI_INIT(view_init, start_view)
 int funxmpp_tap()
 {
     return tap_id;
+}
+
+namespace {
+
+bool is_stanza(const TapRecord &r)
+{
+    return (r.frame == TapFrame::Plaintext || r.frame == TapFrame::Decrypted) && r.xml != nullptr;
+}
+
+// What a frame without a decoded stanza was.
+std::string frame_note(const TapRecord &r)
+{
+    const std::string bytes = std::to_string(r.length) + " bytes";
+    switch (r.frame) {
+    case TapFrame::Encrypted: return "encrypted frame, " + bytes + ", not decrypted";
+    case TapFrame::MacMismatch: return "encrypted frame, " + bytes + ", MAC mismatch";
+    case TapFrame::KeepAlive: return "keep-alive";
+    case TapFrame::Handshake: return std::string(r.handshake) + ", " + bytes;
+    case TapFrame::TagMismatch: return "encrypted frame, " + bytes + ", tag mismatch";
+    case TapFrame::Plaintext:
+    case TapFrame::Decrypted:
+    case TapFrame::Malformed: break;
+    }
+    return "malformed frame";
+}
+
+}  // namespace
+
+std::string record_line(const TapRecord &r)
+{
+    return is_stanza(r) ? std::string(r.xml) : "<!-- " + frame_note(r) + " -->";
+}
+
+std::vector<std::string> record_e2e_lines(const TapRecord &r)
+{
+    std::vector<std::string> lines;
+    for (const char *json = r.json; json != nullptr && *json != '\0';) {
+        const char *end = std::strchr(json, '\n');
+        const std::size_t n = end != nullptr ? static_cast<std::size_t>(end - json) : std::strlen(json);
+        lines.push_back("e2e " + std::string(json, n));
+        json = end != nullptr ? end + 1 : nullptr;
+    }
+    return lines;
+}
+
+std::string record_summary(const TapRecord &r)
+{
+    if (!is_stanza(r))
+        return frame_note(r);
+    return r.summary != nullptr && *r.summary != '\0' ? r.summary : r.tag != nullptr ? r.tag : "stanza";
 }
 
 void register_taps(int)

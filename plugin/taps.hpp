@@ -7,6 +7,9 @@
 
 #include <epan/packet.h>
 
+#include <string>
+#include <vector>
+
 namespace funxmpp::ws {
 
 enum class TapFrame : guint8 {
@@ -30,10 +33,19 @@ struct TapRecord {  // allocated in pinfo->pool
     const char *login;      // a login stanza's outcome ("the password fits", ...), else nullptr
     const char *handshake;  // Handshake: "Noise ClientHello (XX)", ...
     const char *json;       // the stanza's end-to-end Messages that opened, as JSON, one a line
+    const char *summary;    // the stanza's part of the Info column, else nullptr
     const char *version, *client, *server;  // "1.5", "10.0.0.2:49206", "10.0.0.1:5222"
 };
 
 void register_taps(int proto);
 int funxmpp_tap();
+
+// A record as the conversation views show it: the stanza's canonical XML, or one XML comment
+// saying what the frame was (encrypted and why, keep-alive, handshake message, malformed).
+std::string record_line(const TapRecord &r);
+// Each end-to-end Message of the record as a line ("e2e {json}"), in order.
+std::vector<std::string> record_e2e_lines(const TapRecord &r);
+// A record in a few words, as the Info column names it (the arrow label of the flow graph).
+std::string record_summary(const TapRecord &r);
 
 }  // namespace funxmpp::ws

@@ -26,7 +26,7 @@ namespace {
 void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guint32 length, bool decrypted = false,
                const char *tag = nullptr, const char *type = nullptr, const char *peer = nullptr,
                const char *xml = nullptr, const char *login = nullptr, const char *handshake = nullptr,
-               const char *json = nullptr)
+               const char *json = nullptr, const char *summary = nullptr)
 {
     if (!have_tap_listener(funxmpp_tap()))
         return;
@@ -45,6 +45,7 @@ void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guin
     r->login = login;
     r->handshake = handshake;
     r->json = json;
+    r->summary = summary;
     const ConversationState *st = ctx.st;
     // (A successor stream whose prologue was not seen has no version to tell.)
     const Version v = st->dialect != nullptr ? st->dialect->version : st->noise->version;
@@ -288,17 +289,17 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     // Message's JSON for the decoded-stream view (one line each). Without that view, the
     // envelopes after the first one with a text are not opened here.
     wmem_strbuf_t *json = tap ? wmem_strbuf_new(pinfo->pool, "") : nullptr;
-    bool quoted = pinfo->cinfo == nullptr;
-    for (std::size_t i = 0; i < frame.envelope_count && (!quoted || tap); ++i) {
+    const char *quoted = nullptr;  // the first text, for Info and the taps
+    for (std::size_t i = 0; i < frame.envelope_count && ((quoted == nullptr && pinfo->cinfo != nullptr) || tap); ++i) {
         const EnvelopeAt &e = frame.envelopes[i];
         if (e.not_bytes)
             continue;
         const int at = offset + static_cast<int>(e.offset), length = static_cast<int>(e.length);
         const EnvelopeSays says = e.plaintext ? plaintext_says(tvb, at, length, pinfo, tap)
                                               : envelope_says(tvb, at, length, e.type, pinfo, tap);
-        if (says.text != nullptr && !quoted) {
+        if (says.text != nullptr && quoted == nullptr) {
             col_append_fstr(pinfo->cinfo, COL_INFO, " text \"%s\"", says.text);
-            quoted = true;
+            quoted = says.text;
         }
         if (says.json != nullptr) {
             if (wmem_strbuf_get_len(json) > 0)
@@ -317,7 +318,8 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     tap_frame(pinfo, ctx, !result.ok() ? TapFrame::Malformed : decrypted ? TapFrame::Decrypted : TapFrame::Plaintext,
               static_cast<guint32>(length), decrypted, frame.tag, frame.type, frame.peer, frame.xml,
               login != nullptr ? login_outcome(*login) : nullptr, nullptr,
-              json != nullptr && wmem_strbuf_get_len(json) > 0 ? wmem_strbuf_get_str(json) : nullptr);
+              json != nullptr && wmem_strbuf_get_len(json) > 0 ? wmem_strbuf_get_str(json) : nullptr,
+              tap && quoted != nullptr ? wmem_strdup_printf(pinfo->pool, "%s text \"%s\"", frame.summary, quoted) : frame.summary);
     if (tree_wanted == TreeWanted::Elements) {
         ProtoTreeBuilder builder(tvb, offset, pinfo, tree);
         replay(frame.events, builder);
