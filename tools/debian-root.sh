@@ -3,6 +3,7 @@
 # Runs a command inside a throw-away Debian root of another release, with a copy of this
 # source tree at /src (and the real captures, where present, at /shared/captures/real).
 #   tools/debian-root.sh SUITE [COMMAND...]      e.g. tools/debian-root.sh trixie tools/ci-in-root.sh
+# FUNXMPP_ROOT_OUT=DIR: a folder of the host seen in the root as /out (what a run makes to keep).
 # Needs root, debootstrap and overlayfs. A pristine root per release is kept under
 # $FUNXMPP_ROOTS (default /var/cache/funxmpp-ci), made once with debootstrap from this machine's
 # own Debian mirror; each run works on an overlay of it that vanishes afterwards, and the
@@ -46,6 +47,10 @@ if [ ! -d "$pristine" ]; then
 fi
 mkdir -p "$archives/partial"
 
+out=
+if [ -n "${FUNXMPP_ROOT_OUT:-}" ]; then
+    mkdir -p "$FUNXMPP_ROOT_OUT" && out=$(cd "$FUNXMPP_ROOT_OUT" && pwd)
+fi
 run=$(mktemp -d "$roots/$suite.run.XXXXXX")
 trap 'rm -rf "$run"' EXIT
 mkdir -p "$run/upper" "$run/work" "$run/root" "$run/trust"
@@ -101,6 +106,10 @@ cp -r "$trust/." "\$m/"
 mkdir -p "\$m/src"
 (cd "$top" && git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null) |
     tar -xf - -C "\$m/src"
+if [ -n "$out" ]; then
+    mkdir -p "\$m/out"
+    mount --bind "$out" "\$m/out"
+fi
 if [ -d "$top/../shared/captures/real" ]; then
     mkdir -p "\$m/shared/captures"
     cp -r "$top/../shared/captures/real" "\$m/shared/captures/real"
