@@ -13,14 +13,7 @@
 # Node.js 20 and npm for the second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-stage=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$stage"' EXIT
-mkdir "$stage/home" && cp -r build/plugins "$stage/"
-export DISPLAY=:97
-Xvfb "$DISPLAY" -screen 0 1400x1050x24 >/dev/null 2>&1 &
-sleep 2
-as_user=()
-[ "$(id -u)" = 0 ] && as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+. tools/gui-session.sh
 
 # CAPTURE PACKET FUNXMPP_ROW_Y SELECT_ROW_Y OUT [wireshark options]: opens CAPTURE at PACKET,
 # expands the FunXMPP item (at FUNXMPP_ROW_Y in the details pane), gives the details more
@@ -34,26 +27,6 @@ shoot() {
     xdotool mousemove 600 557 mousedown 1 mousemove 600 300 mouseup 1; sleep 1              # taller details
     xdotool mousemove 200 "$select_y" click 1; sleep 1
     save_screen "$out"
-}
-
-# CAPTURE PACKET [wireshark options]: Wireshark on the whole screen at PACKET (sets pid).
-open_wireshark() {
-    local capture=$1 packet=$2 wid
-    shift 2
-    chmod -R a+rwX "$stage"
-    "${as_user[@]}" env HOME="$stage/home" XDG_RUNTIME_DIR="$stage/home" WIRESHARK_PLUGIN_DIR="$stage/plugins" \
-        wireshark -r "$capture" -g "$packet" "$@" >/dev/null 2>&1 &
-    pid=$!
-    sleep 12
-    wid=$(xdotool search --name "$(basename "$capture" .pcap)" | head -n 1)
-    xdotool windowmove "$wid" 0 0 windowsize "$wid" 1400 1050; sleep 2
-}
-
-save_screen() {  # OUT: the screen to OUT, then Wireshark closed
-    import -window root "$stage/shot.png"
-    convert "$stage/shot.png" -colors 256 PNG8:"$1"
-    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
-    echo "$1"
 }
 
 cp captures/wa15-login-chat.pcap "$stage/"
