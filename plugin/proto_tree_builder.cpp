@@ -98,12 +98,35 @@ proto_item *ProtoTreeBuilder::add_encoded_string(proto_tree *tree, int hf, const
     return item;
 }
 
+void ProtoTreeBuilder::begin_start_tag(proto_item *item)
+{
+    start_tag_item_ = item;
+    start_tag_direct_ = false;
+    proto_item_set_text(item, "%s", start_tag_.c_str());  // what shows if Wireshark throws before the end
+}
+
+void ProtoTreeBuilder::append_start_tag(const char *piece, std::size_t n)
+{
+    if (start_tag_item_ == nullptr)
+        return;
+    if (!start_tag_direct_ && start_tag_.size() + n < sizeof start_tag_buf_ - 1) {
+        start_tag_.append(piece, n);
+        return;
+    }
+    // Too long for a label: from here on Wireshark appends, and cuts and marks as it does.
+    if (!start_tag_direct_)
+        proto_item_set_text(start_tag_item_, "%s", start_tag_.c_str());
+    start_tag_direct_ = true;
+    proto_item_append_text(start_tag_item_, "%.*s", static_cast<int>(n), piece);
+}
+
 void ProtoTreeBuilder::label_start_tag(const char *suffix)
 {
     if (start_tag_item_ == nullptr)
         return;
-    start_tag_.append(suffix);
-    proto_item_set_text(start_tag_item_, "%s", start_tag_.c_str());
+    append_start_tag(suffix, std::strlen(suffix));
+    if (!start_tag_direct_)
+        proto_item_set_text(start_tag_item_, "%s", start_tag_.c_str());
     start_tag_item_ = nullptr;
 }
 
@@ -122,14 +145,14 @@ void ProtoTreeBuilder::node_begin(const NodeBegin &n)
         tag_value = "stream:stream";
         start_tag_.clear();
         start_tag_.append(tag == Encoding::StreamStart ? "<stream:stream" : "</stream:stream>");
-        start_tag_item_ = item;
+        begin_start_tag(item);
     } else {
         tag_value = tag_string.c_str();
         if (shown_) {
             start_tag_.clear();
             start_tag_.push_back('<');
             write_value(start_tag_, n.tag, Escape::Text);
-            start_tag_item_ = item;
+            begin_start_tag(item);
         }
     }
     add_encoded_string(tree, fields.tag, n.tag.str, tag_value);
@@ -178,17 +201,22 @@ void ProtoTreeBuilder::attribute(const Value &key, const Value &value)
     const int end = base_ + static_cast<int>(value.str.offset + value.str.length);
     proto_item *attr;
     if (shown_) {
-        char buf[ITEM_LABEL_LENGTH];
-        BoundedText text(buf, sizeof buf);
-        write_value(text, key, Escape::Text);
+        // ' k="v"', each side cut to a label's length as a label of its own would be.
+        char kbuf[ITEM_LABEL_LENGTH], vbuf[ITEM_LABEL_LENGTH], buf[2 * ITEM_LABEL_LENGTH + 8];
+        BoundedText k(kbuf, sizeof kbuf), v(vbuf, sizeof vbuf), text(buf, sizeof buf);
+        write_value(k, key, Escape::Text);
+        write_value(v, value, Escape::Attribute);
+        text.push_back(' ');
+        text.append(k.c_str(), k.size());
         text.append("=\"");
-        write_value(text, value, Escape::Attribute);
+        text.append(v.c_str(), v.size());
         text.push_back('"');
-        if (o.tag != Encoding::StreamEnd && start_tag_item_ == o.item) {
-            start_tag_.push_back(' ');
-            start_tag_.append(text.c_str(), text.size());
-        }
-        attr = proto_tree_add_none_format(o.tree, fields.attr, tvb_, start, end - start, "%s", text.c_str());
+        if (o.tag != Encoding::StreamEnd && start_tag_item_ == o.item)
+            append_start_tag(text.c_str(), text.size());
+        if (text.size() - 1 < ITEM_LABEL_LENGTH - 1)
+            attr = proto_tree_add_none_format(o.tree, fields.attr, tvb_, start, end - start, "%s", text.c_str() + 1);
+        else  // too long: Wireshark cuts it and marks the cut
+            attr = proto_tree_add_none_format(o.tree, fields.attr, tvb_, start, end - start, "%s=\"%s\"", k.c_str(), v.c_str());
     } else {
         attr = proto_tree_add_item(o.tree, fields.attr, tvb_, start, end - start, ENC_NA);
     }

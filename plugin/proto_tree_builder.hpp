@@ -23,6 +23,8 @@ public:
         : tvb_(tvb), base_(base), pinfo_(pinfo), root_(root), shown_(PTREE_DATA(root)->visible)
     {
     }
+    ProtoTreeBuilder(const ProtoTreeBuilder &) = delete;  // start_tag_ points into this object
+    ProtoTreeBuilder &operator=(const ProtoTreeBuilder &) = delete;
 
     void node_begin(const NodeBegin &n) override;
     void attribute(const Value &key, const Value &value) override;
@@ -44,6 +46,8 @@ private:
     void close_start_tag(Open &o);
     // The innermost element's start tag is composed in start_tag_ while its attributes come
     // and labelled once it closes (one printf per element instead of one per attribute).
+    void begin_start_tag(proto_item *item);
+    void append_start_tag(const char *piece, std::size_t n);
     void label_start_tag(const char *suffix);
     proto_item *add_jid(proto_tree *tree, const Value &v, const char *joined);
     // " (how it was encoded)" after an item's label, when the tree is shown.
@@ -60,6 +64,7 @@ private:
     char start_tag_buf_[ITEM_LABEL_LENGTH];
     BoundedText start_tag_{start_tag_buf_, sizeof start_tag_buf_};
     proto_item *start_tag_item_ = nullptr;  // whose label start_tag_ holds, not yet set
+    bool start_tag_direct_ = false;         // too long for start_tag_: Wireshark appends the rest
     Open open_[kDefaultMaxDepth]{};  // the decoder never goes deeper (default limits)
 };
 

@@ -202,7 +202,19 @@ std::string record_summary(const TapRecord &r)
 {
     if (!is_stanza(r))
         return frame_note(r);
-    return r.summary != nullptr && *r.summary != '\0' ? r.summary : r.tag != nullptr ? r.tag : "stanza";
+    const char *said = r.summary != nullptr && *r.summary != '\0' ? r.summary : r.tag != nullptr ? r.tag : "stanza";
+    // One line, whatever a quoted message says: control characters as C escapes.
+    std::string line;
+    for (const char *c = said; *c != '\0'; ++c) {
+        const auto b = static_cast<unsigned char>(*c);
+        if (b >= 0x20 && b != 0x7F) {
+            line.push_back(*c);
+        } else {
+            static const char kHex[] = "0123456789abcdef";
+            line += b == '\n' ? "\\n" : b == '\r' ? "\\r" : b == '\t' ? "\\t" : std::string{'\\', 'x', kHex[b >> 4], kHex[b & 15]};
+        }
+    }
+    return line;
 }
 
 void register_taps(int)
