@@ -64,22 +64,11 @@ void ProtoTreeBuilder::append_encoding(proto_item *item, const StringValue &s)
     }
 }
 
-// Printable ASCII: Wireshark shows such a value as it is (format_text), so the label can be
-// composed here in one go.
-bool shown_as_is(const char *value)
-{
-    if (*value == '\0')
-        return false;
-    for (const char *c = value; *c != '\0'; ++c)
-        if (static_cast<unsigned char>(*c) < 0x20 || static_cast<unsigned char>(*c) >= 0x7F)
-            return false;
-    return true;
-}
-
 proto_item *ProtoTreeBuilder::add_encoded_string(proto_tree *tree, int hf, const StringValue &s, const char *value)
 {
     const int start = base_ + static_cast<int>(s.offset), length = static_cast<int>(s.length);
-    if (shown_ && shown_as_is(value)) {
+    const std::string_view text(value);
+    if (shown_ && !text.empty() && printable_ascii_prefix(text) == text.size()) {  // shown as it is
         // "Name: value (encoding)" as Wireshark's own label plus our suffix would read, without
         // Wireshark formatting the value and a second printf appending the suffix.
         char buf[ITEM_LABEL_LENGTH];

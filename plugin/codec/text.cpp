@@ -47,12 +47,18 @@ std::int32_t next_code_point(std::string_view bytes, std::size_t &i)
     return static_cast<std::int32_t>(cp);
 }
 
-bool is_text(std::string_view bytes)
+std::size_t printable_ascii_prefix(std::string_view bytes)
 {
     std::size_t i = 0;
-    // Printable ASCII (nearly every token, JID and id) needs no decoding: skip it byte by byte.
     while (i < bytes.size() && static_cast<unsigned char>(bytes[i]) >= 0x20 && static_cast<unsigned char>(bytes[i]) < 0x7F)
         ++i;
+    return i;
+}
+
+bool is_text(std::string_view bytes)
+{
+    // Printable ASCII (nearly every token, JID and id) needs no decoding.
+    std::size_t i = printable_ascii_prefix(bytes);
     while (i < bytes.size()) {
         const std::int32_t cp = next_code_point(bytes, i);
         if (cp < 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F))

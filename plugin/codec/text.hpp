@@ -15,6 +15,9 @@ namespace funxmpp {
 // True when `bytes` is valid UTF-8 with no control characters other than TAB, LF and CR
 // (C0 controls, DEL and the C1 controls U+0080-U+009F count as control characters).
 bool is_text(std::string_view bytes);
+// How many bytes at the start of `bytes` are printable ASCII (0x20-0x7E): text that needs no
+// decoding, and that Wireshark's labels show as it is.
+std::size_t printable_ascii_prefix(std::string_view bytes);
 // The code point of the UTF-8 sequence at bytes[i], i moved past it; -1 where the bytes are no
 // valid sequence (cut, overlong, a surrogate, beyond U+10FFFF), i moved past the longest start
 // of a valid one (at least one byte), as decoders that write one U+FFFD per error do.

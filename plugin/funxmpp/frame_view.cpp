@@ -289,7 +289,7 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     // Message's JSON for the decoded-stream view (one line each). Without that view, the
     // envelopes after the first one with a text are not opened here.
     wmem_strbuf_t *json = tap ? wmem_strbuf_new(pinfo->pool, "") : nullptr;
-    const char *quoted = nullptr;  // the first text, for Info and the taps
+    const char *quoted = nullptr;  // ' text "…"' of the first text, for Info and the taps
     for (std::size_t i = 0; i < frame.envelope_count && ((quoted == nullptr && pinfo->cinfo != nullptr) || tap); ++i) {
         const EnvelopeAt &e = frame.envelopes[i];
         if (e.not_bytes)
@@ -298,8 +298,8 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
         const EnvelopeSays says = e.plaintext ? plaintext_says(tvb, at, length, pinfo, tap)
                                               : envelope_says(tvb, at, length, e.type, pinfo, tap);
         if (says.text != nullptr && quoted == nullptr) {
-            col_append_fstr(pinfo->cinfo, COL_INFO, " text \"%s\"", says.text);
-            quoted = says.text;
+            quoted = wmem_strdup_printf(pinfo->pool, " text \"%s\"", says.text);
+            col_append_str(pinfo->cinfo, COL_INFO, quoted);
         }
         if (says.json != nullptr) {
             if (wmem_strbuf_get_len(json) > 0)
@@ -319,7 +319,7 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
               static_cast<guint32>(length), decrypted, frame.tag, frame.type, frame.peer, frame.xml,
               login != nullptr ? login_outcome(*login) : nullptr, nullptr,
               json != nullptr && wmem_strbuf_get_len(json) > 0 ? wmem_strbuf_get_str(json) : nullptr,
-              tap && quoted != nullptr ? wmem_strdup_printf(pinfo->pool, "%s text \"%s\"", frame.summary, quoted) : frame.summary);
+              tap && quoted != nullptr ? wmem_strdup_printf(pinfo->pool, "%s%s", frame.summary, quoted) : frame.summary);
     if (tree_wanted == TreeWanted::Elements) {
         ProtoTreeBuilder builder(tvb, offset, pinfo, tree);
         replay(frame.events, builder);
