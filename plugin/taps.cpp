@@ -18,6 +18,11 @@ namespace {
 
 int tap_id = -1;
 
+bool is_stanza(const TapRecord &r)
+{
+    return (r.frame == TapFrame::Plaintext || r.frame == TapFrame::Decrypted) && r.xml != nullptr;
+}
+
 // ---- tshark -z funxmpp,tree (and Statistics > FunXMPP in the GUI) --------------------------
 
 int st_frames = -1, st_by_tag = -1, st_by_type = -1, st_by_direction = -1, st_messages = -1, st_logins = -1,
@@ -148,6 +153,48 @@ bool start_view(const char *opt_arg)
 
 FUNXMPP_TAP_UI_INIT(view_init, start_view)
 
+// ---- tshark -z funxmpp,rows: one record per stanza for scripts (tools/funxmpp-batch) -------
+// Printed as the pass reaches each stanza (nothing held): frame, capture time (seconds since
+// the epoch), TCP stream, direction (C>S or S>C), version, the canonical XML, then each
+// end-to-end Message as JSON; fields end with 0x1F, the record with 0x1E and a line break.
+// Neither byte can occur in a field: canonical XML writes control characters other than
+// TAB, LF and CR as hex, JSON escapes them all.
+
+tap_packet_status rows_packet(void *, packet_info *pinfo, epan_dissect_t *, const void *data, tap_flags_t)
+{
+    const auto *r = static_cast<const TapRecord *>(data);
+    if (!is_stanza(*r))
+        return TAP_PACKET_DONT_REDRAW;
+    std::printf("%u\x1f%lld.%09d\x1f%u\x1f%s\x1f%s\x1f%s", pinfo->num, static_cast<long long>(pinfo->abs_ts.secs),
+                pinfo->abs_ts.nsecs, r->stream, r->direction == 0 ? "C>S" : "S>C", r->version, r->xml);
+    for (const char *json = r->json; json != nullptr && *json != '\0';) {
+        const char *end = std::strchr(json, '\n');
+        const int n = static_cast<int>(end != nullptr ? end - json : std::strlen(json));
+        std::printf("\x1f%.*s", n, json);
+        json = end != nullptr ? end + 1 : nullptr;
+    }
+    std::fputs("\x1e\n", stdout);
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+bool start_rows(const char *opt_arg)
+{
+    // "funxmpp,rows" or "funxmpp,rows,FILTER"
+    const std::size_t n = sizeof "funxmpp,rows" - 1;
+    const char *filter = std::strncmp(opt_arg, "funxmpp,rows,", n + 1) == 0 ? opt_arg + n + 1 : nullptr;
+    static int rows_listener;  // (a listener is known by its data pointer; rows keep no state)
+    GString *error = register_tap_listener("funxmpp", &rows_listener, filter, TL_REQUIRES_NOTHING, nullptr, rows_packet,
+                                           nullptr, nullptr);
+    if (error != nullptr) {
+        std::fprintf(stderr, "tshark: couldn't register funxmpp,rows tap: %s\n", error->str);
+        g_string_free(error, TRUE);
+        return false;
+    }
+    return true;
+}
+
+FUNXMPP_TAP_UI_INIT(rows_init, start_rows)
+
 }  // namespace
 
 int funxmpp_tap()
@@ -156,11 +203,6 @@ int funxmpp_tap()
 }
 
 namespace {
-
-bool is_stanza(const TapRecord &r)
-{
-    return (r.frame == TapFrame::Plaintext || r.frame == TapFrame::Decrypted) && r.xml != nullptr;
-}
 
 // What a frame without a decoded stanza was.
 std::string frame_note(const TapRecord &r)
@@ -224,6 +266,9 @@ void register_taps(int)
     static stat_tap_ui view_ui = {REGISTER_STAT_GROUP_GENERIC, "FunXMPP decoded streams", "funxmpp,xml", view_init, 0,
                                   nullptr};
     register_stat_tap_ui(&view_ui, nullptr);
+    static stat_tap_ui rows_ui = {REGISTER_STAT_GROUP_GENERIC, "FunXMPP stanza rows (for scripts)", "funxmpp,rows",
+                                  rows_init, 0, nullptr};
+    register_stat_tap_ui(&rows_ui, nullptr);
 }
 
 }  // namespace funxmpp::ws

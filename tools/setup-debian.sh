@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what the project needs on Debian 12 (bookworm), 13 (trixie) and unstable (sid):
 # build tools, GoogleTest, libgcrypt and zlib, Wireshark's development files and tshark (the
-# plugin's host), dpkg-dev and file (cpack -G DEB), valgrind, and clang with its runtime for
-# the fuzzers, and Node.js 20 or later with npm (tests/baileys runs the baileys client, which
-# refuses older ones): Debian's where the release has 20 or later (13, unstable), else (Debian
-# 12: 18) a pinned one from the npm registry in .deps/node (tools/install-node.sh). A Node.js
-# already installed, 20 or later, is kept; an older one is left alone. Names that differ
-# between releases are asked of apt, not written here. Idempotent. Also Debian's chromium (the
-# console snippet's test runs it headless), unless --without-browser (CI's release roots, which
-# run no browser test).
+# plugin's host), dpkg-dev and file (cpack -G DEB), valgrind, clang with its runtime for the
+# fuzzers, Python's Dask and tqdm and the sqlite3 shell (tools/funxmpp-batch), and Node.js 20
+# or later with npm (tests/baileys runs the baileys client, which refuses older ones): Debian's
+# where the release has 20 or later (13, unstable), else (Debian 12: 18) a pinned one from the
+# npm registry in .deps/node (tools/install-node.sh). A Node.js already installed, 20 or
+# later, is kept; an older one is left alone. Names that differ between releases are asked of
+# apt, not written here. Idempotent. Also Debian's chromium (the console snippet's test runs it
+# headless), unless --without-browser (CI's release roots, which run no browser test).
 # usage: tools/setup-debian.sh [--without-browser]
 set -euo pipefail
 
@@ -22,6 +22,7 @@ packages=(
     valgrind                              # tools/valgrind-captures.sh (a CI test)
     clang xxd                             # tools/fuzz.sh (libFuzzer with ASan and UBSan)
     debootstrap                           # tools/debian-root.sh (CI on other Debian releases)
+    python3-distributed python3-tqdm sqlite3  # tools/funxmpp-batch (Dask, its progress bar; queries)
 )
 [ "${1:-}" = --without-browser ] || packages+=(chromium)  # tests/browser/snippet_in_chromium_test.sh
 
