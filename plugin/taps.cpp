@@ -155,10 +155,11 @@ FUNXMPP_TAP_UI_INIT(view_init, start_view)
 
 // ---- tshark -z funxmpp,rows: one record per stanza for scripts (tools/funxmpp-batch) -------
 // Printed as the pass reaches each stanza (nothing held): frame, capture time (seconds since
-// the epoch), TCP stream, direction (C>S or S>C), version, the canonical XML, then each
-// end-to-end Message as JSON; fields end with 0x1F, the record with 0x1E and a line break.
-// Neither byte can occur in a field: canonical XML writes control characters other than
-// TAB, LF and CR as hex, JSON escapes them all.
+// the epoch), TCP stream, direction (C>S or S>C), version, the top-level element's tag, its
+// type, from, to and id attributes ("=" and the value as it reads; empty when it has none), the
+// canonical XML, then each end-to-end Message as JSON. Fields are separated by 0x1F, the record
+// ends with 0x1E and a line break: neither byte occurs in a field (canonical XML and attribute
+// values write control characters other than TAB, LF and CR as hex, JSON escapes them all).
 
 tap_packet_status rows_packet(void *, packet_info *pinfo, epan_dissect_t *, const void *data, tap_flags_t)
 {
@@ -166,7 +167,14 @@ tap_packet_status rows_packet(void *, packet_info *pinfo, epan_dissect_t *, cons
     if (!is_stanza(*r))
         return TAP_PACKET_DONT_REDRAW;
     std::printf("%u\x1f%lld.%09d\x1f%u\x1f%s\x1f%s\x1f%s", pinfo->num, static_cast<long long>(pinfo->abs_ts.secs),
-                pinfo->abs_ts.nsecs, r->stream, r->direction == 0 ? "C>S" : "S>C", r->version, r->xml);
+                pinfo->abs_ts.nsecs, r->stream, r->direction == 0 ? "C>S" : "S>C", r->version, r->tag);
+    for (const char *attribute : r->head) {
+        if (attribute != nullptr)
+            std::printf("\x1f=%s", attribute);
+        else
+            std::fputs("\x1f", stdout);
+    }
+    std::printf("\x1f%s", r->xml);
     for (const char *json = r->json; json != nullptr && *json != '\0';) {
         const char *end = std::strchr(json, '\n');
         const int n = static_cast<int>(end != nullptr ? end - json : std::strlen(json));

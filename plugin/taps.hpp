@@ -30,6 +30,7 @@ struct TapRecord {  // allocated in pinfo->pool
     guint32 stream;         // TCP stream number
     guint32 length;         // frame payload bytes
     const char *tag, *type, *peer, *xml;  // the stanza (nullptr when none decoded)
+    const char *head[4];    // its top-level element's type, from, to and id attributes (nullptr: none)
     const char *login;      // a login stanza's outcome ("the password fits", ...), else nullptr
     const char *handshake;  // Handshake: "Noise ClientHello (XX)", ...
     const char *json;       // the stanza's end-to-end Messages that opened, as JSON, one a line

@@ -21,21 +21,28 @@
 #     (a) with the plugin disabled, -T fields -e frame.number (Wireshark's own fields pass), and
 #     (b) with the plugin and the key log, -T fields -e funxmpp.e2e.json (every payload opened
 #     and read as JSON); wall time and peak memory of (b) as a ratio to (a).
+#  5. batch over many captures (tools/funxmpp-batch): BATCH_CAPTURES (default 200) captures, at
+#     least 2 GB in all, made by shifting the times of three generated ones (a successor
+#     session with Signal payloads, a WA 1.5 session encrypted with a password, a successor
+#     session of acks and media) with their secrets beside them (NAME.keys, NAME.passwords):
+#     the tool with one worker per core against the sum of each capture's tshark run alone,
+#     its rate of writing rows, and its peak memory against a run over a tenth of the captures
+#     (tests/bench/batch_bench.py).
 # Each tshark run is repeated REPS times (default 3): the fastest time, the largest peak memory.
 # Every target of the performance issue is checked and reported as met or not.
 # usage: tools/bench.sh [BLOCKS]   (connection blocks of 5,000 exchanges; default 10)
-# BENCH_SECTIONS picks sections (default all: "codec capture successor e2e"), e.g.
+# BENCH_SECTIONS picks sections (default all: "codec capture successor e2e batch"), e.g.
 #   BENCH_SECTIONS=e2e tools/bench.sh      (the end-to-end section alone, and its targets)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 blocks=${1:-10}
 build=${BUILD_DIR:-build}
 reps=${REPS:-3}
-sections=${BENCH_SECTIONS:-codec capture successor e2e}
+sections=${BENCH_SECTIONS:-codec capture successor e2e batch}
 for s in $sections; do
     case $s in
-    codec | capture | successor | e2e) ;;
-    *) echo "BENCH_SECTIONS: unknown section $s (codec, capture, successor, e2e)" >&2; exit 2 ;;
+    codec | capture | successor | e2e | batch) ;;
+    *) echo "BENCH_SECTIONS: unknown section $s (codec, capture, successor, e2e, batch)" >&2; exit 2 ;;
     esac
 done
 want() { case " $sections " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -318,6 +325,31 @@ if want e2e; then
     done
 fi
 
+if want batch; then
+    count=${BATCH_CAPTURES:-200}
+    make_e2e_script 1 "$WORK/batch-e2e.session"
+    make_script 1 "$WORK/batch-wa15.session"
+    make_noise_script 1 "$WORK/batch-noise.session"
+    for kind in e2e wa15 noise; do
+        "$build/bin/funxmpp-capture-gen" "$WORK/batch-$kind.session" "$WORK/batch-$kind"
+    done
+    mkdir -p "$WORK/batch"
+    for i in $(seq "$count"); do  # the same traffic, each copy shifted by its own number of seconds
+        kind=$(echo e2e wa15 noise | cut -d' ' -f$(( i % 3 + 1 )))
+        name=$(printf '%s/%s-%03d' "$WORK/batch" "$kind" "$i")
+        editcap -t "$i" "$WORK/batch-$kind.pcap" "$name.pcap"
+        if [ "$kind" = wa15 ]; then
+            echo "4915112345678,AQIDBAUGBwgJCgsMDQ4PEBESExQ=" >"$name.passwords"
+        else
+            ln -s "$WORK/batch-$kind.keylog" "$name.keys"
+        fi
+    done
+    chmod -R a+rX "$WORK/batch" "$WORK"/batch-*
+    echo
+    echo "== Batch: tools/funxmpp-batch over $count captures ($(du -cm "$WORK"/batch/*.pcap | tail -1 | cut -f1) MB: $(for k in e2e wa15 noise; do du -m "$WORK/batch-$k.pcap" | cut -f1; done | paste -sd/) MB each of three kinds), one run each"
+    /usr/bin/python3 tests/bench/batch_bench.py "$WORK/batch" "$(realpath "$PLUGIN_DIR")" "$WORK" | tee "$WORK/batch.out" | grep -v '^verdict'
+fi
+
 # The targets, each met or not.
 echo
 echo "== Targets"
@@ -325,6 +357,9 @@ verdict() {  # DESCRIPTION VALUE LIMIT
     awk -v d="$1" -v v="$2" -v l="$3" 'BEGIN { printf "%-62s %8.2f  <= %-5s %s\n", d, v, l, (v <= l) ? "met" : "NOT MET" }'
 }
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN { print x / y }'; }
+at_least() {  # DESCRIPTION VALUE FLOOR
+    awk -v d="$1" -v v="$2" -v l="$3" 'BEGIN { printf "%-62s %8.0f  >= %-5s %s\n", d, v, l, (v >= l) ? "met" : "NOT MET" }'
+}
 if want codec; then
     verdict "1 MiB frame of 100,000 nodes, decoded to events (ms)" "$frame_ms" 50
     verdict "MD decode to events / slowest FunXMPP dialect (same stanzas)" "$md_vs_funxmpp" 1.0
@@ -353,4 +388,9 @@ if want capture; then
     for m in a b c d; do
         verdict "($m) peak memory, full size / half size" "$(ratio "${mem[${m}full]}" "${mem[${m}half]}")" 2.1
     done
+fi
+if want batch; then
+    while IFS=$'\t' read -r _ description value limit op; do
+        if [ "$op" = '>=' ]; then at_least "batch: $description" "$value" "$limit"; else verdict "batch: $description" "$value" "$limit"; fi
+    done < <(grep '^verdict' "$WORK/batch.out")
 fi

@@ -16,7 +16,7 @@ namespace {
 // available", as XMPP reads it).
 class SummaryBuilder final : public DecodeHandler {
 public:
-    explicit SummaryBuilder(StanzaText &t) : t_(t) {}
+    SummaryBuilder(StanzaText &t, bool head) : t_(t), head_(head) {}
 
     void node_begin(const NodeBegin &n) override
     {
@@ -51,6 +51,14 @@ public:
         if (depth_ != 1 || key.is_jid())
             return;
         std::string_view k = key.str.bytes;
+        if (head_) {
+            HeadAttribute *h = k == "type" ? &t_.head.type : k == "from" ? &t_.head.from : k == "to" ? &t_.head.to
+                             : k == "id" ? &t_.head.id : nullptr;
+            if (h != nullptr && !h->present) {
+                h->present = true;
+                write_value(h->value, value, Escape::None);
+            }
+        }
         const AttributeRole role = attribute_role(k);
         if (role == AttributeRole::Peer) {
             std::string v;
@@ -90,6 +98,7 @@ public:
 
 private:
     StanzaText &t_;
+    bool head_;  // also keep StanzaHead
     std::string peers_;
     e2e::EnvelopeNode enc_;   // the <enc> element open at depth enc_depth_ (0: none)
     unsigned enc_depth_ = 0;
@@ -137,7 +146,7 @@ private:
 StanzaText decode_stanza(const Dialect &dialect, const std::uint8_t *data, std::size_t size, const StanzaWants &wants)
 {
     StanzaText t;
-    SummaryBuilder summary(t);
+    SummaryBuilder summary(t, wants.head);
     XmlWriter xml(t.xml);
     LoginStanzaCollector login(t.login);
     EventRecorder recorder(wants.record != nullptr ? *wants.record : Arena{});

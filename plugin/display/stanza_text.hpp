@@ -24,6 +24,18 @@ struct StanzaWants {
     bool xml = true;               // the canonical XML (the costly part)
     bool login = false;            // what a login needs (the first pass follows logins)
     const Arena *record = nullptr; // keep the events in this arena (a tree is built afterwards)
+    bool head = false;             // the top-level element's type, from, to and id (StanzaHead)
+};
+
+// An attribute of the top-level element, its value as it reads (XML's text unescaped).
+struct HeadAttribute {
+    bool present = false;
+    std::string value;
+};
+// The top-level element's type, from, to and id, the first of each (a row of
+// tools/funxmpp-batch; DESIGN 2.11).
+struct StanzaHead {
+    HeadAttribute type, from, to, id;
 };
 
 // The content of an <enc> element that holds an end-to-end envelope (DESIGN 2.8), in the payload.
@@ -41,6 +53,7 @@ struct StanzaText {
     // The top-level element's tag ("stream:stream" for start and end), its type attribute,
     // and the peer it names (to, else from), for statistics.
     std::string tag, type, peer;
+    StanzaHead head;      // when wanted
     LoginStanza login;    // when wanted, and only of a stanza that decoded
     std::vector<EnvelopeAt> envelopes;  // in order (as many as the decoder's limits let a stanza hold)
     Recording events;     // when wanted: every event the decode emitted, up to an error

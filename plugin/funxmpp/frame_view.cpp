@@ -26,7 +26,7 @@ namespace {
 void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guint32 length, bool decrypted = false,
                const char *tag = nullptr, const char *type = nullptr, const char *peer = nullptr,
                const char *xml = nullptr, const char *login = nullptr, const char *handshake = nullptr,
-               const char *json = nullptr, const char *summary = nullptr)
+               const char *json = nullptr, const char *summary = nullptr, const char *const *head = nullptr)
 {
     if (!have_tap_listener(funxmpp_tap()))
         return;
@@ -41,6 +41,8 @@ void tap_frame(packet_info *pinfo, const PacketContext &ctx, TapFrame kind, guin
     r->tag = tag;
     r->type = type;
     r->peer = peer;
+    if (head != nullptr)
+        std::memcpy(r->head, head, sizeof r->head);
     r->xml = xml;
     r->login = login;
     r->handshake = handshake;
@@ -184,6 +186,7 @@ struct DecodedFrame {
     DecodeResult result;
     char error[160];
     const char *xml, *summary, *tag, *type, *peer;
+    const char *head[4];  // the top-level element's type, from, to, id (nullptr: none), when wanted
     Recording events;
     const LoginFacts *login;  // a login this pass followed
     const EnvelopeAt *envelopes;  // end-to-end envelopes in the stanza (DESIGN 2.8)
@@ -216,6 +219,9 @@ void decode_frame(wmem_allocator_t *pool, const guint8 *bytes, std::size_t lengt
         out.tag = wmem_strdup(pool, text.tag.c_str());
         out.type = wmem_strdup(pool, text.type.c_str());
         out.peer = wmem_strdup(pool, text.peer.c_str());
+        const HeadAttribute *head[4] = {&text.head.type, &text.head.from, &text.head.to, &text.head.id};
+        for (int i = 0; i < 4; ++i)
+            out.head[i] = head[i]->present ? wmem_strdup(pool, head[i]->value.c_str()) : nullptr;
         if (!text.result.ok())
             std::snprintf(out.error, sizeof out.error, "%s", text.result.error.message().c_str());
         if (login && !text.login.tag.empty()) {
@@ -266,6 +272,7 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     const Arena arena{pool_allocate, pinfo->pool};
     StanzaWants wants;
     wants.xml = (tree != nullptr && (PTREE_DATA(tree)->visible || proto_field_is_referenced(tree, fields.xml))) || tap;
+    wants.head = tap;
     const TreeWanted tree_wanted = element_tree_wanted(tree);
     wants.record = tree_wanted == TreeWanted::Elements ? &arena : nullptr;
     DecodedFrame frame{};
@@ -319,7 +326,8 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
               static_cast<guint32>(length), decrypted, frame.tag, frame.type, frame.peer, frame.xml,
               login != nullptr ? login_outcome(*login) : nullptr, nullptr,
               json != nullptr && wmem_strbuf_get_len(json) > 0 ? wmem_strbuf_get_str(json) : nullptr,
-              tap && quoted != nullptr ? wmem_strdup_printf(pinfo->pool, "%s%s", frame.summary, quoted) : frame.summary);
+              tap && quoted != nullptr ? wmem_strdup_printf(pinfo->pool, "%s%s", frame.summary, quoted) : frame.summary,
+              frame.head);
     if (tree_wanted == TreeWanted::Elements) {
         ProtoTreeBuilder builder(tvb, offset, pinfo, tree);
         replay(frame.events, builder);

@@ -40,6 +40,33 @@ TEST(StanzaText, XmlOnlyForCompleteStanzas)
     EXPECT_EQ(t.summary, "iq");
 }
 
+// The top-level element's type, from, to and id for per-stanza rows: the first of each, as
+// its value reads (XML's text unescaped), "present" telling an empty value from none.
+TEST(StanzaText, HeadKeepsTheFirstTypeFromToAndIdOfTheTopElement)
+{
+    const Dialect &d = test::dialect("1.5");
+    Node m = Node::element("message").attr("to", "4915112345678@s.whatsapp.net").attr("id", "a\"b<c")
+                 .attr("type", "").attr("id", "second");
+    Node body = Node::element("body").attr("from", "inner");
+    body.text("hi");
+    m.child(body);
+    const std::string bytes = encode_node(d, m);
+    StanzaWants wants;
+    wants.head = true;
+    StanzaText t = decode_stanza(d, reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size(), wants);
+    ASSERT_TRUE(t.result.ok());
+    EXPECT_TRUE(t.head.to.present);
+    EXPECT_EQ(t.head.to.value, "4915112345678@s.whatsapp.net");
+    EXPECT_TRUE(t.head.id.present);
+    EXPECT_EQ(t.head.id.value, "a\"b<c");  // the first id; XML writes it a&quot;b&lt;c
+    EXPECT_TRUE(t.head.type.present);
+    EXPECT_EQ(t.head.type.value, "");
+    EXPECT_FALSE(t.head.from.present);  // (the child's from is not the stanza's)
+    // Not wanted: not kept.
+    StanzaText plain = decode_stanza(d, reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
+    EXPECT_FALSE(plain.head.to.present);
+}
+
 // An arena for tests: blocks freed with it.
 struct TestArena {
     std::vector<std::unique_ptr<char[]>> blocks;
