@@ -156,10 +156,12 @@ FUNXMPP_TAP_UI_INIT(view_init, start_view)
 // ---- tshark -z funxmpp,rows: one record per stanza for scripts (tools/funxmpp-batch) -------
 // Printed as the pass reaches each stanza (nothing held): frame, capture time (seconds since
 // the epoch), TCP stream, direction (C>S or S>C), version, the top-level element's tag, its
-// type, from, to and id attributes ("=" and the value as it reads; empty when it has none), the
-// canonical XML, then each end-to-end Message as JSON. Fields are separated by 0x1F, the record
-// ends with 0x1E and a line break: neither byte occurs in a field (canonical XML and attribute
-// values write control characters other than TAB, LF and CR as hex, JSON escapes them all).
+// type, from, to and id attributes (each as its value reads), the canonical XML, and the
+// end-to-end Messages as JSON (one: the object; several: an array): DESIGN 2.11's columns,
+// twelve a record, always; an attribute the element does not have, or no JSON, is the byte
+// 0x1D. Fields are separated by 0x1F, the record ends with 0x1E and a line break. None of the
+// three occurs in a field: canonical XML and attribute values write control characters other
+// than TAB, LF and CR as hex, JSON escapes them all.
 
 tap_packet_status rows_packet(void *, packet_info *pinfo, epan_dissect_t *, const void *data, tap_flags_t)
 {
@@ -168,18 +170,20 @@ tap_packet_status rows_packet(void *, packet_info *pinfo, epan_dissect_t *, cons
         return TAP_PACKET_DONT_REDRAW;
     std::printf("%u\x1f%lld.%09d\x1f%u\x1f%s\x1f%s\x1f%s", pinfo->num, static_cast<long long>(pinfo->abs_ts.secs),
                 pinfo->abs_ts.nsecs, r->stream, r->direction == 0 ? "C>S" : "S>C", r->version, r->tag);
-    for (const char *attribute : r->head) {
-        if (attribute != nullptr)
-            std::printf("\x1f=%s", attribute);
-        else
-            std::fputs("\x1f", stdout);
-    }
-    std::printf("\x1f%s", r->xml);
-    for (const char *json = r->json; json != nullptr && *json != '\0';) {
-        const char *end = std::strchr(json, '\n');
-        const int n = static_cast<int>(end != nullptr ? end - json : std::strlen(json));
-        std::printf("\x1f%.*s", n, json);
-        json = end != nullptr ? end + 1 : nullptr;
+    for (const char *attribute : r->head)
+        std::printf("\x1f%s", attribute != nullptr ? attribute : "\x1d");
+    std::printf("\x1f%s\x1f", r->xml);
+    // r->json: one Message a line
+    if (r->json != nullptr && *r->json != '\0') {
+        const bool several = std::strchr(r->json, '\n') != nullptr;
+        if (several)
+            std::fputc('[', stdout);
+        for (const char *c = r->json; *c != '\0'; ++c)
+            std::fputc(*c == '\n' ? ',' : *c, stdout);
+        if (several)
+            std::fputc(']', stdout);
+    } else {
+        std::fputc('\x1d', stdout);
     }
     std::fputs("\x1e\n", stdout);
     return TAP_PACKET_DONT_REDRAW;

@@ -327,7 +327,7 @@ fi
 
 if want batch; then
     count=${BATCH_CAPTURES:-200}
-    make_e2e_script 1 "$WORK/batch-e2e.session"
+    make_e2e_script 2 "$WORK/batch-e2e.session"
     make_script 1 "$WORK/batch-wa15.session"
     make_noise_script 1 "$WORK/batch-noise.session"
     for kind in e2e wa15 noise; do

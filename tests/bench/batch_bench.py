@@ -33,7 +33,7 @@ def sequential_seconds(captures, plugin_dir):
     total = 0.0
     for path in captures:
         files, extra = batch.capture_secrets(path, Options)
-        task = {'path': path, 'capture_id': 0, 'tshark': ['tshark'], 'plugin_dir': plugin_dir, 'files': files,
+        task = {'path': path, 'tshark': ['tshark'], 'plugin_dir': plugin_dir, 'files': files,
                 'extra': extra, 'timeout': 0}
         cmd, env, fd, scratch = batch.tshark_command(task)
         started = time.monotonic()
@@ -56,7 +56,8 @@ def tool_run(captures, plugin_dir, db, workers):
                          capture_output=True, text=True, check=True).stdout
     wall = time.monotonic() - started
     done = re.search(r'(\d+) done, (\d+) skipped, (\d+) failed, (\d+) stanzas', out)
-    rate = re.search(r'written in ([\d.]+) s \(([\d,]+) stanzas/s\); this process\'s peak memory (\d+) MB', out)
+    rate = re.search(r'written in ([\d.]+) s of CPU \(([\d,]+) stanzas/s, indexes included\); '
+                     r"this process's peak memory (\d+) MB", out)
     if not done or not rate or int(done.group(3)) or int(done.group(1)) != len(captures):
         sys.exit(f'batch_bench: unexpected run:\n{out}')
     return {'wall': wall, 'stanzas': int(done.group(4)), 'written': float(rate.group(1)),
