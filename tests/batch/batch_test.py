@@ -88,10 +88,11 @@ def lay_out(folder, captures_dir, extra_sessions, gen):
 
 
 def unescape_field(value):
-    """A -T fields value as it was: tshark writes LF, CR and TAB as \\n \\r \\t (and a backslash as
-    it is, so a text's own backslash before n, r or t would read wrong: the edge capture has
-    a backslash before a space)."""
-    return re.sub(r'\\([nrt])', lambda m: {'n': '\n', 'r': '\r', 't': '\t'}[m.group(1)], value)
+    """A -T fields value as it was: tshark writes LF, CR and TAB as \\n \\r \\t, and 4.4 and later a
+    backslash as \\\\ (4.0 writes it as it is, so a text's own backslash before n, r, t or a
+    backslash would read wrong there: the edge capture's backslash is before a space, which
+    reads the same either way)."""
+    return re.sub(r'\\([nrt\\])', lambda m: {'n': '\n', 'r': '\r', 't': '\t', '\\': '\\'}[m.group(1)], value)
 
 
 def expected_rows(capture, opts, plugin_dir, server_ports):
