@@ -317,6 +317,29 @@ def main():
     check('a capture over --timeout is killed and recorded', r.returncode == 1 and error[0] == 'failed' and
           'timed out after 0.05 s' in error[1], repr(error))
 
+    # ---- tshark's warnings stay with a capture that is done; one run a database at a time ----
+    warn = os.path.join(work, 'warn')
+    os.mkdir(warn)
+    subprocess.run(['editcap', '-t', '1', os.path.join(captures_dir, 'noise63-decrypt-e2e.pcap'),
+                    os.path.join(warn, 'w.pcap')], check=True)  # (other bytes: not a copy of one already read)
+    with open(os.path.join(captures_dir, 'noise63-decrypt-e2e.keylog')) as f, \
+            open(os.path.join(warn, 'w.keys'), 'w') as out:
+        out.write(f.read() + 'WA_NOISE_TRANSPORT zzzz\n')
+    subprocess.run(['chmod', '-R', 'a+rX', warn], check=True)
+    r = run_batch(base + ['--db', db3, warn])
+    row = sqlite3.connect(db3).execute("SELECT status, stanzas, error FROM captures WHERE path LIKE '%/w.pcap'").fetchone()
+    check('a capture that is done keeps tshark\'s warning (a key log line that does not parse), with the user\'s path',
+          row is not None and row[0] == 'done' and row[1] == 11 and 'does not parse' in (row[2] or '')
+          and os.path.join(warn, 'w.keys') in row[2], repr(row) + r.stderr)
+    slow = subprocess.Popen([BATCH] + base + ['--db', db3, '--workers', '1', folder], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    r = run_batch(base + ['--db', db3, warn])
+    slow.kill()
+    slow.wait()
+    check('a second run on a database being written stops at once, saying why',
+          r.returncode != 0 and 'another run is writing' in r.stderr, r.stdout + r.stderr)
+
     # ---- The same tasks on a Dask cluster (a LocalCluster of two workers) ----
     cluster = subprocess.Popen([sys.executable, '-c', '''
 import sys, time

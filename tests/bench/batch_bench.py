@@ -35,7 +35,7 @@ def sequential_seconds(captures, plugin_dir):
         files, extra = batch.capture_secrets(path, Options)
         task = {'path': path, 'tshark': ['tshark'], 'plugin_dir': plugin_dir, 'files': files,
                 'extra': extra, 'timeout': 0}
-        cmd, env, fd, scratch = batch.tshark_command(task)
+        cmd, env, fd, scratch, _ = batch.tshark_command(task)
         started = time.monotonic()
         subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
                        pass_fds=(fd,) if fd is not None else ())
