@@ -131,13 +131,16 @@ void view_finish(void *p)
     delete static_cast<StreamView *>(p);
 }
 
+// The display filter of "-z NAME,FILTER", or nullptr for "-z NAME".
+const char *tap_filter(const char *opt_arg, const char *name)
+{
+    const std::size_t n = std::strlen(name);
+    return std::strncmp(opt_arg, name, n) == 0 && opt_arg[n] == ',' ? opt_arg + n + 1 : nullptr;
+}
+
 bool start_view(const char *opt_arg)
 {
-    // "funxmpp,xml" or "funxmpp,xml,FILTER"
-    const char *filter = nullptr;
-    const std::size_t n = sizeof "funxmpp,xml" - 1;
-    if (std::strncmp(opt_arg, "funxmpp,xml,", n + 1) == 0)
-        filter = opt_arg + n + 1;
+    const char *filter = tap_filter(opt_arg, "funxmpp,xml");
     auto *view = new StreamView;
     view->filter = filter != nullptr ? filter : "";
     GString *error = register_tap_listener("funxmpp", view, filter, TL_REQUIRES_NOTHING, view_reset, view_packet,
@@ -173,27 +176,23 @@ tap_packet_status rows_packet(void *, packet_info *pinfo, epan_dissect_t *, cons
     for (const char *attribute : r->head)
         std::printf("\x1f%s", attribute != nullptr ? attribute : "\x1d");
     std::printf("\x1f%s\x1f", r->xml);
-    // r->json: one Message a line
-    if (r->json != nullptr && *r->json != '\0') {
-        const bool several = std::strchr(r->json, '\n') != nullptr;
-        if (several)
-            std::fputc('[', stdout);
-        for (const char *c = r->json; *c != '\0'; ++c)
-            std::fputc(*c == '\n' ? ',' : *c, stdout);
-        if (several)
-            std::fputc(']', stdout);
-    } else {
-        std::fputc('\x1d', stdout);
+    const std::vector<std::string_view> messages = record_messages(*r);
+    if (messages.size() > 1)
+        std::fputc('[', stdout);
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        if (i > 0)
+            std::fputc(',', stdout);
+        std::fwrite(messages[i].data(), 1, messages[i].size(), stdout);
     }
-    std::fputs("\x1e\n", stdout);
+    if (messages.size() > 1)
+        std::fputc(']', stdout);
+    std::fputs(messages.empty() ? "\x1d\x1e\n" : "\x1e\n", stdout);
     return TAP_PACKET_DONT_REDRAW;
 }
 
 bool start_rows(const char *opt_arg)
 {
-    // "funxmpp,rows" or "funxmpp,rows,FILTER"
-    const std::size_t n = sizeof "funxmpp,rows" - 1;
-    const char *filter = std::strncmp(opt_arg, "funxmpp,rows,", n + 1) == 0 ? opt_arg + n + 1 : nullptr;
+    const char *filter = tap_filter(opt_arg, "funxmpp,rows");
     static int rows_listener;  // (a listener is known by its data pointer; rows keep no state)
     GString *error = register_tap_listener("funxmpp", &rows_listener, filter, TL_REQUIRES_NOTHING, nullptr, rows_packet,
                                            nullptr, nullptr);
@@ -240,15 +239,22 @@ std::string record_line(const TapRecord &r)
     return is_stanza(r) ? std::string(r.xml) : "<!-- " + frame_note(r) + " -->";
 }
 
+std::vector<std::string_view> record_messages(const TapRecord &r)
+{
+    std::vector<std::string_view> messages;
+    for (const char *json = r.json; json != nullptr && *json != '\0';) {
+        const char *end = std::strchr(json, '\n');
+        messages.emplace_back(json, end != nullptr ? static_cast<std::size_t>(end - json) : std::strlen(json));
+        json = end != nullptr ? end + 1 : nullptr;
+    }
+    return messages;
+}
+
 std::vector<std::string> record_e2e_lines(const TapRecord &r)
 {
     std::vector<std::string> lines;
-    for (const char *json = r.json; json != nullptr && *json != '\0';) {
-        const char *end = std::strchr(json, '\n');
-        const std::size_t n = end != nullptr ? static_cast<std::size_t>(end - json) : std::strlen(json);
-        lines.push_back("e2e " + std::string(json, n));
-        json = end != nullptr ? end + 1 : nullptr;
-    }
+    for (std::string_view json : record_messages(r))
+        lines.push_back("e2e " + std::string(json));
     return lines;
 }
 

@@ -8,6 +8,7 @@
 #include <epan/packet.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace funxmpp::ws {
@@ -44,6 +45,8 @@ int funxmpp_tap();
 // A record as the conversation views show it: the stanza's canonical XML, or one XML comment
 // saying what the frame was (encrypted and why, keep-alive, handshake message, malformed).
 std::string record_line(const TapRecord &r);
+// Each end-to-end Message of the record, as JSON, in order (views into r.json).
+std::vector<std::string_view> record_messages(const TapRecord &r);
 // Each end-to-end Message of the record as a line ("e2e {json}"), in order.
 std::vector<std::string> record_e2e_lines(const TapRecord &r);
 // A record in a few words, as the Info column names it (the arrow label of the flow graph).
