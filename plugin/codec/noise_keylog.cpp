@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "codec/noise_keylog.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
@@ -82,6 +83,14 @@ std::size_t parse_lines(std::string_view text, std::size_t &number, std::vector<
                         std::vector<std::size_t> *numbers, std::vector<std::size_t> &malformed)
 {
     std::size_t used = 0;
+    // Room for every secret at once (a large log read whole: a secret's line is at least 150
+    // characters), grown geometrically still when a log being written is read a line at a time.
+    const std::size_t at_most = secrets.size() + text.size() / 150 + 1;
+    if (at_most > secrets.capacity()) {
+        secrets.reserve(std::max(at_most, 2 * secrets.capacity()));
+        if (numbers != nullptr)
+            numbers->reserve(secrets.capacity());
+    }
     while (used < text.size()) {
         const std::size_t end = text.find('\n', used);
         const bool unterminated = end == std::string_view::npos;
@@ -144,9 +153,17 @@ std::vector<std::size_t> KeyLogFile::refresh(const std::string &path)
     }
     std::string fresh;
     if (std::fseek(f, offset_, SEEK_SET) == 0) {
-        char buffer[4096];
-        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;)
-            fresh.append(buffer, n);
+        // In one piece of the size the file has now (and on, if it grows meanwhile): a key
+        // log of a long session is tens of megabytes.
+        std::size_t have = 0;
+        const bool sized = !ec && size > static_cast<std::uintmax_t>(offset_) && size - offset_ < (std::uintmax_t{1} << 32);
+        fresh.resize(sized ? static_cast<std::size_t>(size - offset_) + 1 : 4096);
+        for (std::size_t n; (n = std::fread(fresh.data() + have, 1, fresh.size() - have, f)) > 0;) {
+            have += n;
+            if (have == fresh.size())
+                fresh.resize(2 * have);
+        }
+        fresh.resize(have);
     }
     std::fclose(f);
     std::string_view text(fresh);

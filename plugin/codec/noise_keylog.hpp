@@ -59,6 +59,7 @@ public:
     const std::vector<KeyLine> &lines() const { return lines_; }
     std::size_t line_number(std::size_t i) const { return numbers_[i]; }  // in the file, from 1
     bool readable() const { return readable_; }  // the last refresh could open the file
+    const std::string &path() const { return path_; }  // the file last read
     // How many times it started over (a new path, the file rewritten shorter): what was derived
     // from lines() before is stale once this changes.
     std::size_t restarts() const { return restarts_; }

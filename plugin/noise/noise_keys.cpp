@@ -35,6 +35,8 @@ void index_signal_lines()
         signal_indexed = 0;
         signal_restarts = loaded.restarts();
     }
+    if (signal_lines.empty())  // (a whole log read at once: its buckets made once)
+        signal_lines.reserve(loaded.lines().size());
     for (; signal_indexed < loaded.lines().size(); ++signal_indexed)
         if (loaded.lines()[signal_indexed].kind == noise::KeyLineKind::SignalKey)
             signal_lines.emplace(loaded.lines()[signal_indexed].ciphertext_sha256, signal_indexed);
@@ -58,6 +60,17 @@ void refresh()
 NoiseKeyLookup found(std::size_t i)
 {
     return NoiseKeyLookup{true, loaded.lines()[i], static_cast<guint32>(loaded.line_number(i))};
+}
+
+// Sets `r` when a line read so far names the ciphertext.
+bool look_up_signal_line(const noise::Key32 &ciphertext_sha256, NoiseKeyLookup &r)
+{
+    index_signal_lines();
+    const auto it = signal_lines.find(ciphertext_sha256);
+    if (it == signal_lines.end())
+        return false;
+    r = found(it->second);
+    return true;
 }
 
 // When a capture file is closed (or reloaded), the key log is read again from its start: a
@@ -103,11 +116,12 @@ NoiseKeyLookup signal_key_for(const noise::Key32 &ciphertext_sha256)
 {
     NoiseKeyLookup r{};
     cpp_scope([&] {
-        refresh();
-        index_signal_lines();
-        auto it = signal_lines.find(ciphertext_sha256);
-        if (it != signal_lines.end())
-            r = found(it->second);
+        // A payload whose line was read already needs no look at the file (the first line
+        // naming a ciphertext wins): only a miss asks whether lines were added.
+        if (loaded.path() != (pref_keylog != nullptr ? pref_keylog : "") || !look_up_signal_line(ciphertext_sha256, r)) {
+            refresh();
+            look_up_signal_line(ciphertext_sha256, r);
+        }
     });
     return r;
 }

@@ -115,6 +115,30 @@ TEST_F(NoiseKeyLogFile, ReadAsItGrows)
     EXPECT_TRUE(log.lines().empty());
 }
 
+// A long session's log (larger than any read buffer) read whole at once, then a line added.
+TEST_F(NoiseKeyLogFile, ALargeLogThenAnAddedLine)
+{
+    std::string text;
+    for (int i = 0; i < 3000; ++i) {
+        char hash[65];
+        std::snprintf(hash, sizeof hash, "%064X", i);
+        text += std::string("WA_SIGNAL_KEY ") + hash + " " + kB + " " + std::string(32, 'c') + "\n";
+        if (i % 1000 == 0)
+            text += "CLIENT_RANDOM " + kA + " " + kA + kA + "\n";
+    }
+    append(text);
+    KeyLogFile log;
+    EXPECT_TRUE(log.refresh(path).empty());
+    ASSERT_EQ(log.lines().size(), 3000u);
+    EXPECT_EQ(log.lines()[2999].ciphertext_sha256[31], 2999 & 0xFF);
+    EXPECT_EQ(log.lines()[2999].ciphertext_sha256[30], 2999 >> 8);
+    EXPECT_EQ(log.line_number(2999), 3003u);
+    append("WA_NOISE_CLIENT " + kA + " " + kB + " " + kC + "\n");
+    EXPECT_TRUE(log.refresh(path).empty());
+    ASSERT_EQ(log.lines().size(), 3001u);
+    EXPECT_EQ(log.line_number(3000), 3004u);
+}
+
 // An editor or a script that writes the last line without an end of line: the secret is taken
 // (a cut line is never a whole secret), and the end of line written later is not a new line.
 TEST_F(NoiseKeyLogFile, LastLineWithoutEndOfLine)

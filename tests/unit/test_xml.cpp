@@ -102,4 +102,12 @@ TEST(Hex, ParsesPairsSkippingSeparators)
     EXPECT_FALSE(funxmpp::parse_hex("zz"));
 }
 
+TEST(Hex, EveryByteValueAsADigitOrNot)
+{
+    for (int c = 0; c < 256; ++c) {
+        const int expected = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        EXPECT_EQ(funxmpp::hex_digit_value(static_cast<char>(c)), expected) << "byte " << c;
+    }
+}
+
 }  // namespace
