@@ -47,9 +47,14 @@ struct Description {
 
 FieldString::FieldString(wmem_allocator_t *pool, const Value &v)
 {
-    CountingOut count;
+    BoundedText fits(buf_, sizeof buf_);  // most values: written once, here
+    write_value(fits, v, Escape::None);
+    str_ = buf_;
+    if (!fits.truncated())
+        return;
+    CountingOut count;  // a longer one: its size, then the value in the packet's pool
     write_value(count, v, Escape::None);
-    char *buf = count.n < sizeof buf_ ? buf_ : static_cast<char *>(wmem_alloc(pool, count.n + 1));
+    char *buf = static_cast<char *>(wmem_alloc(pool, count.n + 1));
     RawOut out{buf};
     write_value(out, v, Escape::None);
     *out.p = '\0';
