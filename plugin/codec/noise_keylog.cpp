@@ -109,6 +109,12 @@ std::size_t parse_lines(std::string_view text, std::size_t &number, std::vector<
         }
         used = unterminated ? text.size() : end + 1;
     }
+    // A file shared with a TLS key log holds few secrets for its size: the room not used goes.
+    if (secrets.capacity() > 2 * secrets.size() + 64) {
+        secrets.shrink_to_fit();
+        if (numbers != nullptr)
+            numbers->shrink_to_fit();
+    }
     return used;
 }
 
@@ -156,7 +162,7 @@ std::vector<std::size_t> KeyLogFile::refresh(const std::string &path)
         // In one piece of the size the file has now (and on, if it grows meanwhile): a key
         // log of a long session is tens of megabytes.
         std::size_t have = 0;
-        const bool sized = !ec && size > static_cast<std::uintmax_t>(offset_) && size - offset_ < (std::uintmax_t{1} << 32);
+        const bool sized = !ec && size > static_cast<std::uintmax_t>(offset_) && size - offset_ < (std::uintmax_t{1} << 31);
         fresh.resize(sized ? static_cast<std::size_t>(size - offset_) + 1 : 4096);
         for (std::size_t n; (n = std::fread(fresh.data() + have, 1, fresh.size() - have, f)) > 0;) {
             have += n;
