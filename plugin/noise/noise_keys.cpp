@@ -4,9 +4,12 @@
 #include <epan/packet.h>
 #include <wsutil/wslog.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
+
+#include "codec/digest_table.hpp"
 
 #include "cpp_scope.hpp"
 
@@ -23,23 +26,42 @@ noise::KeyLogFile loaded;
 // The path last found unreadable, warned about once.
 std::string unreadable;
 
-// The WA_SIGNAL_KEY lines by ciphertext hash (the first line naming one wins), for the lines
-// read so far: a capture with thousands of payloads looks each up at once.
-std::unordered_map<noise::Key32, std::size_t, noise::Key32Hash> signal_lines;
-std::size_t signal_indexed = 0, signal_restarts = 0;
+// The lines read so far, indexed: the WA_SIGNAL_KEY lines by ciphertext hash (the first line
+// naming one wins; a capture with thousands of payloads looks each up at once), and the few
+// Noise lines apart, so that a connection's lookup does not read through a hundred thousand
+// payload keys.
+DigestTable signal_lines;
+std::vector<bool> shadowed;  // a WA_SIGNAL_KEY line not in the table (an earlier one names its ciphertext)
+std::vector<std::size_t> noise_lines;
+std::size_t lines_indexed = 0, index_restarts = 0;
 
-void index_signal_lines()
+// A client writes a payload's line as it encrypts or decrypts it, so a capture meets the lines
+// mostly in their order: the line after the last one found is tried first. Read in order, it
+// is in the cache; the table's slot, anywhere in megabytes, is a miss each (most of the time a
+// payload's lookup took).
+std::size_t next_guess = 0;
+
+const noise::Key32 &ciphertext_of(std::uint32_t line) { return loaded.lines()[line].ciphertext_sha256; }
+
+void index_lines()
 {
-    if (loaded.restarts() != signal_restarts) {  // read again from its start: the indexes are stale
+    if (loaded.restarts() != index_restarts) {  // read again from its start: the indexes are stale
         signal_lines.clear();
-        signal_indexed = 0;
-        signal_restarts = loaded.restarts();
+        shadowed.clear();
+        noise_lines.clear();
+        lines_indexed = next_guess = 0;
+        index_restarts = loaded.restarts();
     }
-    if (signal_lines.empty())  // (a whole log read at once: its buckets made once)
-        signal_lines.reserve(loaded.lines().size());
-    for (; signal_indexed < loaded.lines().size(); ++signal_indexed)
-        if (loaded.lines()[signal_indexed].kind == noise::KeyLineKind::SignalKey)
-            signal_lines.emplace(loaded.lines()[signal_indexed].ciphertext_sha256, signal_indexed);
+    signal_lines.reserve(loaded.lines().size());  // (a whole log read at once: its table made once)
+    shadowed.resize(loaded.lines().size());
+    for (; lines_indexed < loaded.lines().size(); ++lines_indexed) {
+        if (loaded.lines()[lines_indexed].kind != noise::KeyLineKind::SignalKey)
+            noise_lines.push_back(lines_indexed);
+        else if (lines_indexed > UINT32_MAX ||
+                 !signal_lines.insert(loaded.lines()[lines_indexed].ciphertext_sha256,
+                                      static_cast<std::uint32_t>(lines_indexed), ciphertext_of))
+            shadowed[lines_indexed] = true;
+    }
 }
 
 void refresh()
@@ -65,11 +87,18 @@ NoiseKeyLookup found(std::size_t i)
 // Sets `r` when a line read so far names the ciphertext.
 bool look_up_signal_line(const noise::Key32 &ciphertext_sha256, NoiseKeyLookup &r)
 {
-    index_signal_lines();
-    const auto it = signal_lines.find(ciphertext_sha256);
-    if (it == signal_lines.end())
+    index_lines();
+    const std::vector<noise::KeyLine> &lines = loaded.lines();
+    std::optional<std::size_t> line;
+    if (next_guess < lines.size() && lines[next_guess].kind == noise::KeyLineKind::SignalKey &&
+        lines[next_guess].ciphertext_sha256 == ciphertext_sha256 && !shadowed[next_guess])
+        line = next_guess;
+    else
+        line = signal_lines.find(ciphertext_sha256, ciphertext_of);
+    if (!line)
         return false;
-    r = found(it->second);
+    next_guess = *line + 1;
+    r = found(*line);
     return true;
 }
 
@@ -79,8 +108,12 @@ void forget_key_log()
 {
     loaded = noise::KeyLogFile{};
     unreadable.clear();
-    cpp_scope([] { signal_lines.clear(); });
-    signal_indexed = signal_restarts = 0;
+    cpp_scope([] {
+        signal_lines.clear();
+        std::vector<bool>().swap(shadowed);
+        std::vector<std::size_t>().swap(noise_lines);
+    });
+    lines_indexed = index_restarts = next_guess = 0;
 }
 
 }  // namespace
@@ -103,7 +136,8 @@ NoiseKeyLookup noise_key_for(noise::KeyLineKind kind, const noise::Key32 &epheme
     NoiseKeyLookup r{};
     cpp_scope([&] {
         refresh();
-        for (std::size_t i = 0; i < loaded.lines().size(); ++i)
+        index_lines();
+        for (const std::size_t i : noise_lines)
             if (loaded.lines()[i].kind == kind && loaded.lines()[i].ephemeral_public == ephemeral_public) {
                 r = found(i);
                 return;
@@ -132,7 +166,9 @@ NoiseKeyLookup noise_anonymous_key(std::size_t i)
     cpp_scope([&] {
         if (i == 0)
             refresh();
-        for (std::size_t k = 0, seen = 0; k < loaded.lines().size(); ++k)
+        index_lines();
+        std::size_t seen = 0;
+        for (const std::size_t k : noise_lines)
             if (loaded.lines()[k].kind == noise::KeyLineKind::TransportAnyone && seen++ == i) {
                 r = found(k);
                 return;
