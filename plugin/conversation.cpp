@@ -103,10 +103,8 @@ NoiseConnection *start_noise(ConversationState *st, packet_info *pinfo, bool ove
 {
     auto *nc = wmem_new0(wmem_file_scope(), NoiseConnection);
     nc->over_websocket = over_websocket;
-    for (NoiseDirection &d : nc->dir) {
+    for (NoiseDirection &d : nc->dir)
         d.phase = noise::Phase::Frames;
-        d.units = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-    }
     nc->dir[kClientToServer].phase = noise::Phase::ClientStart;
     st->noise = nc;
     set_client(st, &pinfo->src, pinfo->srcport);

@@ -68,7 +68,14 @@ struct NoiseDirection {
     noise::Phase phase;            // first pass: what the next unit is
     bool lost;                     // first pass: the stream cannot be followed any more
     StreamPosition lost_position;  // where it was lost
-    wmem_map_t *units;             // stream position -> NoiseUnitRecord (TCP)
+    // TCP: the units' records by stream position, as the first pass kept them. While positions
+    // grow (all but what TCP hands over behind the last one), in order in `units` (made with
+    // the first; keys are offsets from units_origin), where every pass in order finds the next
+    // one without a search; those behind, in `units_behind` (made when one comes).
+    wmem_array_t *units;
+    StreamPosition units_origin;
+    std::size_t units_cursor;      // where the last one was found
+    wmem_map_t *units_behind;
     bool expected_known;           // first pass, TCP: where the next unit starts
     StreamPosition expected;
     bool resync_pending;           // first pass: a gap before resync_position; its frame is tried

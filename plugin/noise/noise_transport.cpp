@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "codec/noise.hpp"
+#include "codec/ordered_find.hpp"
 #include "cpp_scope.hpp"
 #include "fields.hpp"
 #include "noise/noise_view.hpp"
@@ -33,16 +34,48 @@ Phase phase_of(UnitKind kind)
     return Phase::Frames;
 }
 
-const NoiseUnitRecord *unit_record(const NoiseDirection &d, StreamPosition position)
+struct UnitEntry {
+    std::uint32_t key;  // stream position - units_origin
+    const NoiseUnitRecord *rec;
+};
+
+const NoiseUnitRecord *unit_record(NoiseDirection &d, StreamPosition position)
 {
-    return static_cast<const NoiseUnitRecord *>(wmem_map_lookup(d.units, GUINT_TO_POINTER(position)));
+    if (d.units == nullptr)
+        return nullptr;
+    const auto *entries = static_cast<const UnitEntry *>(wmem_array_get_raw(d.units));
+    const std::size_t n = wmem_array_get_count(d.units);
+    const std::uint32_t key = position - d.units_origin;
+    const std::size_t i = ordered_find(entries, n, key, d.units_cursor);
+    if (i < n)
+        return entries[i].rec;
+    if (d.units_behind != nullptr && key < entries[n - 1].key)  // (none is past the last in order)
+        return static_cast<const NoiseUnitRecord *>(wmem_map_lookup(d.units_behind, GUINT_TO_POINTER(key)));
+    return nullptr;
 }
 
 void keep_unit_record(NoiseDirection &d, StreamPosition position, const NoiseUnitRecord &rec)
 {
     auto *kept = wmem_new(wmem_file_scope(), NoiseUnitRecord);
     *kept = rec;
-    wmem_map_insert(d.units, GUINT_TO_POINTER(position), kept);
+    if (d.units == nullptr) {
+        d.units = wmem_array_new(wmem_file_scope(), sizeof(UnitEntry));
+        d.units_origin = position;
+    }
+    auto *entries = static_cast<UnitEntry *>(wmem_array_get_raw(d.units));
+    const std::size_t n = wmem_array_get_count(d.units);
+    const UnitEntry entry{position - d.units_origin, kept};
+    if (n == 0 || entry.key > entries[n - 1].key) {
+        wmem_array_append_one(d.units, entry);
+        return;
+    }
+    if (const std::size_t i = ordered_find(entries, n, entry.key, d.units_cursor); i < n) {
+        entries[i].rec = kept;  // learnt again: the later record stands
+        return;
+    }
+    if (d.units_behind == nullptr)
+        d.units_behind = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    wmem_map_insert(d.units_behind, GUINT_TO_POINTER(entry.key), kept);
 }
 
 // From the first byte not followed on (the routing prefix that says so has its own record).
