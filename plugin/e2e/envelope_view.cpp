@@ -122,7 +122,7 @@ void add_key_source(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, int at, in
 void add_payload(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, int offset, const e2e::Span &ciphertext)
 {
     const int at = offset + static_cast<int>(ciphertext.offset), length = static_cast<int>(ciphertext.length);
-    const PayloadOutcome o = open_signal_payload(tvb_get_ptr(tvb, at, length), ciphertext.length);
+    const PayloadOutcome o = open_signal_payload(pinfo, tvb_get_ptr(tvb, at, length), ciphertext.length);
     proto_item_set_generated(proto_tree_add_boolean(t, hf.decrypted, tvb, at, length, o.status == PayloadOutcome::Opened));
     switch (o.status) {
     case PayloadOutcome::NoKeyLog:
@@ -285,7 +285,7 @@ EnvelopeSays envelope_says(tvbuff_t *tvb, int offset, int size, EnvelopeType typ
     if (!e.ok())
         return says;
     const int at = offset + static_cast<int>(e.ciphertext.offset);
-    const PayloadOutcome o = open_signal_payload(tvb_get_ptr(tvb, at, static_cast<int>(e.ciphertext.length)), e.ciphertext.length);
+    const PayloadOutcome o = open_signal_payload(pinfo, tvb_get_ptr(tvb, at, static_cast<int>(e.ciphertext.length)), e.ciphertext.length);
     return o.status == PayloadOutcome::Opened ? says_of(*o.decoded, pinfo, want_json) : says;
 }
 

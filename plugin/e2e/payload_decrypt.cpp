@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "e2e/payload_decrypt.hpp"
 
+#include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "codec/digest_table.hpp"
 
 #include "cpp_scope.hpp"
 #include "noise/noise_keys.hpp"
@@ -11,11 +16,12 @@ namespace funxmpp::ws {
 
 namespace {
 
-// What is kept of a payload a line names: the outcome, and an opened one's Message bytes. Kept
-// for every payload of the capture in Wireshark's file scope (a block allocator, freed at
-// once when the file closes): small allocations per payload living on among the many
-// short-lived ones of each packet would fragment the heap and slow every later allocation.
+// What is kept of a payload a line names: the outcome, and an opened one's Message bytes (in
+// Wireshark's file scope, a block allocator freed at once when the file closes: small
+// allocations per payload living on among the many short-lived ones of each packet would
+// fragment the heap and slow every later allocation).
 struct Kept {
+    noise::Key32 ciphertext_sha256;
     const char *message;
     std::uint32_t message_length;
     guint32 line_number;
@@ -23,24 +29,60 @@ struct Kept {
     e2e::PayloadFault fault;
 };
 
-guint key_hash(gconstpointer key) { return static_cast<guint>(noise::Key32Hash{}(*static_cast<const noise::Key32 *>(key))); }
-gboolean key_equal(gconstpointer a, gconstpointer b)
+// Every payload of the file a line named, in the order they were first opened, and the same
+// found by its ciphertext's SHA-256 (indexed when a lookup needs it); emptied when the file
+// closes.
+std::vector<Kept> kept;
+DigestTable kept_by_hash;
+std::size_t kept_indexed = 0;
+
+// Payloads are met again near where they were kept: a packet reads each of its payloads for its
+// Info column, then for its tree (a group message carries one per device), and every later pass
+// goes in the first one's order. Those entries are in the cache; a table slot, anywhere in
+// megabytes, is a cache miss (measured: a few microseconds each in a large capture's pass).
+constexpr std::size_t kNearby = 32;
+std::size_t last_found = 0;
+
+const noise::Key32 &ciphertext_of(std::uint32_t i) { return kept[i].ciphertext_sha256; }
+
+// `first_pass`: a payload not among the last ones kept is taken as new (one seen in an earlier
+// frame too is opened again, to the same outcome); later, the whole file's are looked in.
+const Kept *find_kept(const noise::Key32 &hash, bool first_pass)
 {
-    return *static_cast<const noise::Key32 *>(a) == *static_cast<const noise::Key32 *>(b);
+    const std::size_t end = std::min(kept.size(), first_pass ? kept.size() : last_found + 2);
+    for (std::size_t i = end; i-- > end - std::min(end, kNearby + 1);)
+        if (kept[i].ciphertext_sha256 == hash) {
+            last_found = i;
+            return &kept[i];
+        }
+    if (first_pass)
+        return nullptr;
+    for (; kept_indexed < kept.size(); ++kept_indexed)
+        kept_by_hash.insert(kept[kept_indexed].ciphertext_sha256, static_cast<std::uint32_t>(kept_indexed), ciphertext_of);
+    const std::optional<std::uint32_t> i = kept_by_hash.find(hash, ciphertext_of);
+    if (!i)
+        return nullptr;
+    last_found = *i;
+    return &kept[*i];
 }
 
-// By the ciphertext's SHA-256; emptied when the file closes. Made at registration.
-wmem_map_t *kept = nullptr;
-
+// Throws what allocation throws.
 const Kept &keep(const noise::Key32 &hash, const std::string &message, guint32 line_number, PayloadOutcome::Status status,
                  e2e::PayloadFault fault)
 {
-    wmem_allocator_t *file = wmem_file_scope();
-    Kept *k = wmem_new(file, Kept);
-    *k = Kept{message.empty() ? "" : static_cast<const char *>(wmem_memdup(file, message.data(), message.size())),
-              static_cast<std::uint32_t>(message.size()), line_number, status, fault};
-    wmem_map_insert(kept, wmem_memdup(file, &hash, sizeof hash), k);
-    return *k;
+    const char *bytes = message.empty() ? "" : static_cast<const char *>(wmem_memdup(wmem_file_scope(), message.data(), message.size()));
+    kept.push_back(Kept{hash, bytes, static_cast<std::uint32_t>(message.size()), line_number, status, fault});
+    last_found = kept.size() - 1;
+    return kept.back();
+}
+
+void forget_kept()
+{
+    cpp_scope([] {
+        std::vector<Kept>().swap(kept);
+        kept_by_hash.clear();
+        kept_indexed = last_found = 0;
+    });
 }
 
 // The Messages read last, by their bytes: reading one is a pure function of its bytes, so what
@@ -84,11 +126,11 @@ const e2e::DecodedMessage &read_message(const std::string_view bytes)
 
 void register_payload_decrypt()
 {
-    kept = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), key_hash, key_equal);
+    register_cleanup_routine(forget_kept);
     register_cleanup_routine(forget_reads);
 }
 
-PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t length)
+PayloadOutcome open_signal_payload(packet_info *pinfo, const std::uint8_t *ciphertext, std::size_t length)
 {
     PayloadOutcome r{PayloadOutcome::NoKeyLog, e2e::PayloadFault::None, 0, nullptr, 0, nullptr, nullptr};
     if (const char *problem = noise_keylog_problem(); problem != nullptr) {
@@ -106,11 +148,11 @@ PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t l
     const Kept *k = nullptr;
     const e2e::DecodedMessage *decoded = nullptr;
     cpp_scope([&] {
-        const Kept *found = static_cast<const Kept *>(wmem_map_lookup(kept, &*hash));
+        const Kept *found = find_kept(*hash, !PINFO_FD_VISITED(pinfo));
         if (found == nullptr) {
             const NoiseKeyLookup line = signal_key_for(*hash);
             if (!line.found) {  // not kept: the line may be written later (a live capture)
-                static const Kept none{"", 0, 0, PayloadOutcome::NoLine, e2e::PayloadFault::None};
+                static const Kept none{{}, "", 0, 0, PayloadOutcome::NoLine, e2e::PayloadFault::None};
                 k = &none;
                 return;
             }

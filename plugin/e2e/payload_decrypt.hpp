@@ -33,7 +33,7 @@ struct PayloadOutcome {
     const e2e::DecodedMessage *decoded;
     const char *why;               // NoKeyLog: what is missing
 };
-PayloadOutcome open_signal_payload(const std::uint8_t *ciphertext, std::size_t length);
+PayloadOutcome open_signal_payload(packet_info *pinfo, const std::uint8_t *ciphertext, std::size_t length);
 // A Message in the clear (a <plaintext> element) read with WAProto's names, valid likewise
 // until the next call; nullptr only if the reading failed inside (no memory).
 const e2e::DecodedMessage *read_plain_message(const std::uint8_t *bytes, std::size_t length);

@@ -4,10 +4,11 @@
 # says what each message that opens says, in one pass and two, with and without a tree;
 # asked for end-to-end fields alone, the same values as with the whole tree; without the
 # WA_SIGNAL_KEY lines the envelopes still show, field by field, and nothing is invented (no text, no JSON, a note on each payload); a channel's Message in the clear reads
-# without any key.
-# usage: e2e_test.sh PLUGIN_DIR CAPTURES_DIR
+# without any key. Over 50 payloads (generated here), every one found again in a second pass,
+# from its start or from a packet in the middle.
+# usage: e2e_test.sh PLUGIN_DIR CAPTURES_DIR CAPTURE_GEN
 set -u
-PLUGIN_DIR=$1 dir=$2
+PLUGIN_DIR=$1 dir=$2 capture_gen=$3
 . "$(dirname "$0")/tshark_env.sh"
 name=noise63-decrypt-e2e
 pcap=$(stage "$dir/$name.pcap")
@@ -46,6 +47,29 @@ check "a filter on funxmpp.e2e fields alone: what a shown tree holds" \
     test "$(filtered 'funxmpp.e2e.decrypted == 0 || funxmpp.e2e.type == "plaintext"')" = \
          "$(run_tshark -r "$pcap" -o "funxmpp.noise_keylog:$keys" -V 2>/dev/null | awk '/^Frame [0-9]+:/ { f = $2 + 0 }
              /\[Decrypted: False\]|\[Type: plaintext\]/ && !seen[f]++ { printf "%d ", f }')"
+
+# Payloads are found again near where they were kept (DESIGN 2.8's "kept per frame"), else by
+# their hash: 50 of them, a second pass that starts 50 back, and one that starts at the 26th
+# (a read filter in two passes leaves the second only what it passed: a jump, as a click in
+# the GUI makes).
+{
+    printf 'version 6.3\ntransport tcp\nclient 10.64.3.2:51400\nserver 10.64.3.1:5222\nstart 1700009000.0\nseed 7\n'
+    printf 'analyst-keylog client\nconnect\nprologue\nc client-hello\nsend c\ns server-hello\nsend s\nc client-finish\nsend c\n'
+    for i in $(seq 50); do
+        printf 's <message from="4915112345678@s.whatsapp.net" id="3EB0%%016d" type="text" t="1700009001">' "$i"
+        printf '<enc v="2" type="msg">{{signal msg Message %d}}</enc></message>\nsend s\n' "$i"
+    done
+} >"$WORK/many.session"
+"$capture_gen" "$WORK/many.session" "$WORK/many" >/dev/null || { echo "FAIL capture-gen"; exit 1; }
+chmod a+r "$WORK/many.pcap" "$WORK/many.keylog"
+many_texts() {  # tshark options...: the texts quoted in Info, in packet order
+    info_column -r "$WORK/many.pcap" -o "funxmpp.noise_keylog:$WORK/many.keylog" "$@" 2>/dev/null |
+        sed -n 's/.* text "\(.*\)"$/\1/p'
+}
+check "50 payloads: every text, one pass" same <(seq -f 'Message %g' 50) <(many_texts)
+check "50 payloads: every text, two passes" same <(seq -f 'Message %g' 50) <(many_texts -2)
+check "50 payloads: two passes, the second from the 26th" same <(seq -f 'Message %g' 26 50) \
+    <(many_texts -2 -R 'frame.time_relative > 0.3')
 
 # Only the Noise line: the transport opens, the payloads do not.
 grep -v '^WA_SIGNAL_KEY' "$dir/$name.keylog" >"$WORK/noise-only.keys"
