@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from importlib.machinery import SourceFileLoader
 
 TOP = os.path.realpath(os.path.join(os.path.dirname(__file__), '..', '..'))
 BATCH = os.path.join(TOP, 'tools', 'funxmpp-batch')
@@ -192,7 +193,31 @@ def no_tshark_left(marker):
     return [p for p in out if int(p) != os.getpid()]
 
 
+def check_reading_rows():
+    """The tool's reading of tshark's output, read by read: records whose ends straddle two reads,
+    one longer than many reads, a last one cut short, one of the wrong number of fields."""
+    tool = SourceFileLoader('funxmpp_batch', BATCH).load_module()
+    fields = tool.ROW_FIELDS
+    records = [b'\x1f'.join(b'%d-%d' % (i, f) for f in range(fields)) for i in range(300)]
+    records[7] = b'\x1f'.join([b'x' * 300000] + [b''] * (fields - 1))  # spans several reads
+    output = b''.join(r + tool.RECORD_END for r in records) + b'\x1e'  # (then tshark was stopped)
+    for size in (1, 2, 7, 4096, 65536):
+        chunks, pending = [], bytearray()
+        for at in range(0, len(output), size):
+            tool.read_rows(chunks, pending, output[at:at + size])
+        count, rows, bad = tool.check_rows(chunks)
+        check(f'rows read {size} bytes at a time: every record whole, the cut one left over',
+              list(tool.records_of(rows)) == records and count == len(records) and not bad and pending == b'\x1e')
+    chunks, pending = [], bytearray()
+    tool.read_rows(chunks, pending, records[1] + tool.RECORD_END + b'short\x1fone' + tool.RECORD_END + records[2] +
+                   tool.RECORD_END)
+    count, rows, bad = tool.check_rows(chunks)
+    check('a record of the wrong number of fields is set apart, the others kept',
+          count == 2 and list(tool.records_of(rows)) == [records[1], records[2]] and bad == [b'short\x1fone'])
+
+
 def main():
+    check_reading_rows()
     for module, package in (('distributed', 'python3-distributed'), ('tqdm', 'python3-tqdm')):
         try:
             __import__(module)
