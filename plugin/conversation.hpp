@@ -71,7 +71,8 @@ struct NoiseDirection {
     // TCP: the units' records by stream position, as the first pass kept them. While positions
     // grow (all but what TCP hands over behind the last one), in order in `units` (made with
     // the first; keys are offsets from units_origin), where every pass in order finds the next
-    // one without a search; those behind, in `units_behind` (made when one comes).
+    // one without a search; the others in `units_behind` (made when one comes, then looked in
+    // whenever `units` has not the position).
     wmem_array_t *units;
     StreamPosition units_origin;
     std::size_t units_cursor;      // where the last one was found

@@ -74,8 +74,9 @@ private:
         bool used = false;
     };
 
-    // All 32 bytes folded (a key log's lines are text anyone can write: digests made to share
-    // their first bytes still spread), mixed so that the low bits, the home slot, depend on all.
+    // All 32 bytes folded, mixed so that the low bits, the home slot, depend on all. Digests of
+    // payloads spread evenly; a key log's are text anyone can write, and lines made to share
+    // one fold would make indexing them slow (quadratic in their number), never wrong.
     static std::uint64_t hash_of(const noise::Key32 &digest)
     {
         std::uint64_t h = 0;

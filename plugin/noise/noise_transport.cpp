@@ -49,7 +49,7 @@ const NoiseUnitRecord *unit_record(NoiseDirection &d, StreamPosition position)
     const std::size_t i = ordered_find(entries, n, key, d.units_cursor);
     if (i < n)
         return entries[i].rec;
-    if (d.units_behind != nullptr && key < entries[n - 1].key)  // (none is past the last in order)
+    if (d.units_behind != nullptr)
         return static_cast<const NoiseUnitRecord *>(wmem_map_lookup(d.units_behind, GUINT_TO_POINTER(key)));
     return nullptr;
 }
@@ -65,7 +65,9 @@ void keep_unit_record(NoiseDirection &d, StreamPosition position, const NoiseUni
     auto *entries = static_cast<UnitEntry *>(wmem_array_get_raw(d.units));
     const std::size_t n = wmem_array_get_count(d.units);
     const UnitEntry entry{position - d.units_origin, kept};
-    if (n == 0 || entry.key > entries[n - 1].key) {
+    // In order: past the last one, and not so far past that it is rather a position before the
+    // first (a capture that starts mid-stream, then an earlier segment).
+    if (n == 0 || (entry.key > entries[n - 1].key && entry.key - entries[n - 1].key < 0x80000000u)) {
         wmem_array_append_one(d.units, entry);
         return;
     }
