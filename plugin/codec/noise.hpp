@@ -19,16 +19,6 @@ constexpr std::size_t kTagLength = 16;
 using Key32 = std::array<std::uint8_t, kKeyLength>;
 
 std::string_view as_view(const Key32 &k);
-// For hash maps keyed by keys or digests (already uniform: their first 8 bytes do).
-struct Key32Hash {
-    std::size_t operator()(const Key32 &k) const
-    {
-        std::size_t h = 0;
-        for (int i = 0; i < 8; ++i)
-            h = h << 8 | k[i];
-        return h;
-    }
-};
 // 32 bytes -> key; nullopt for any other size.
 std::optional<Key32> key_from(std::string_view bytes);
 

@@ -38,8 +38,9 @@ std::size_t kept_indexed = 0;
 
 // Payloads are met again near where they were kept: a packet reads each of its payloads for its
 // Info column, then for its tree (a group message carries one per device: up to kNearby are
-// found again so), and every later pass goes in the first one's order. Those entries are in the cache; a table slot, anywhere in
-// megabytes, is a cache miss (measured: a few microseconds each in a large capture's pass).
+// found again so), and every later pass goes in the first one's order. Those entries are in
+// the cache; a table slot, anywhere in megabytes, is a cache miss (measured: a few
+// microseconds each in a large capture's pass).
 constexpr std::size_t kNearby = 32;
 std::size_t last_found = 0;
 
