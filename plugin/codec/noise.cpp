@@ -3,6 +3,7 @@
 
 #include <gcrypt.h>
 
+#include <algorithm>
 #include <cstring>
 #include <initializer_list>
 
@@ -40,10 +41,10 @@ gcry_buffer_t buffer(std::string_view s)
 bool sha256(Key32 &out, std::initializer_list<gcry_buffer_t> parts, bool hmac = false)
 {
     ensure_gcrypt();
-    gcry_buffer_t iov[3];
+    gcry_buffer_t iov[4];
     int n = 0;
     for (const gcry_buffer_t &p : parts)
-        if (n < 3)
+        if (n < 4)
             iov[n++] = p;
     return n == static_cast<int>(parts.size()) &&
            gcry_md_hash_buffers(GCRY_MD_SHA256, hmac ? GCRY_MD_FLAG_HMAC : 0, out.data(), iov, n) == 0;
@@ -111,16 +112,42 @@ std::optional<Key32> sha256_digest(std::string_view data)
     return sha256(out, {buffer(data)}) ? std::optional<Key32>(out) : std::nullopt;
 }
 
+std::optional<std::string> hkdf_sha256(std::string_view salt, std::string_view ikm, std::string_view info,
+                                       std::size_t length)
+{
+    // RFC 5869: PRK = HMAC(salt, ikm); T(i) = HMAC(PRK, T(i-1) || info || i), i from 1.
+    if (length > 255 * kKeyLength)
+        return std::nullopt;
+    Key32 prk, t;
+    if (!sha256(prk, {buffer(salt), buffer(ikm)}, true))
+        return std::nullopt;
+    std::string out;
+    out.reserve(length);
+    for (std::uint8_t i = 1; out.size() < length; ++i) {
+        const bool ok = i == 1 ? sha256(t, {buffer(prk.data(), prk.size()), buffer(info), buffer(&i, 1)}, true)
+                               : sha256(t, {buffer(prk.data(), prk.size()), buffer(t.data(), t.size()), buffer(info),
+                                            buffer(&i, 1)}, true);
+        if (!ok)
+            return std::nullopt;
+        out.append(reinterpret_cast<const char *>(t.data()), std::min(t.size(), length - out.size()));
+    }
+    return out;
+}
+
+std::optional<Key32> hmac_sha256(std::string_view key, std::string_view a, std::string_view b)
+{
+    Key32 out;
+    return sha256(out, {buffer(key), buffer(a), buffer(b)}, true) ? std::optional<Key32>(out) : std::nullopt;
+}
+
 std::optional<std::array<Key32, 2>> hkdf(const Key32 &salt, std::string_view ikm)
 {
-    // RFC 5869 with empty info: PRK = HMAC(salt, ikm), T1 = HMAC(PRK, 01), T2 = HMAC(PRK, T1 || 02).
-    Key32 prk;
-    std::array<Key32, 2> t;
-    const std::uint8_t one = 1, two = 2;
-    if (!sha256(prk, {buffer(salt.data(), salt.size()), buffer(ikm)}, true) ||
-        !sha256(t[0], {buffer(prk.data(), prk.size()), buffer(&one, 1)}, true) ||
-        !sha256(t[1], {buffer(prk.data(), prk.size()), buffer(t[0].data(), t[0].size()), buffer(&two, 1)}, true))
+    const std::optional<std::string> okm = hkdf_sha256(as_view(salt), ikm, {}, 2 * kKeyLength);
+    if (!okm)
         return std::nullopt;
+    std::array<Key32, 2> t;
+    std::memcpy(t[0].data(), okm->data(), kKeyLength);
+    std::memcpy(t[1].data(), okm->data() + kKeyLength, kKeyLength);
     return t;
 }
 

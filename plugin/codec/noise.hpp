@@ -29,6 +29,11 @@ std::optional<Key32> x25519_public(const Key32 &private_key);
 // SHA-256 of the bytes.
 std::optional<Key32> sha256_digest(std::string_view data);
 
+// HKDF-SHA256 (RFC 5869): `length` bytes (at most 255 * 32).
+std::optional<std::string> hkdf_sha256(std::string_view salt, std::string_view ikm, std::string_view info,
+                                       std::size_t length);
+// HMAC-SHA256(key, a || b).
+std::optional<Key32> hmac_sha256(std::string_view key, std::string_view a, std::string_view b = {});
 // HKDF-SHA256(salt, ikm, info = "", L = 64), split into its two halves.
 std::optional<std::array<Key32, 2>> hkdf(const Key32 &salt, std::string_view ikm);
 

@@ -290,6 +290,7 @@ public:
             if (known->kind == ProtoKind::Message) {
                 item.label = known->name;
                 item.message = true;
+                item.message_type = known->target;
                 out_.items.push_back(std::move(item));
                 const bool context = schema_.messages[static_cast<std::size_t>(known->target)].name == "ContextInfo";
                 items(known->target, s.data, f.value_offset, f.value_length, depth + 1, quoted || context);
@@ -318,6 +319,7 @@ public:
                     item.label += " " + scalar_label(scalar_json(schema_, *known, v));
             } else {
                 const std::uint64_t raw = f.wire == WireType::Varint ? f.varint : fixed_value(value, f.value_length);
+                item.scalar = raw;
                 item.label = known->name + ": " + scalar_label(scalar_json(schema_, *known, raw));
             }
             out_.items.push_back(std::move(item));

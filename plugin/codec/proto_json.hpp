@@ -31,6 +31,8 @@ struct ProtoItem {
     std::string name;                    // the schema's name (empty for an unknown field)
     std::string label;                   // "name: value", "name" for a message, or what is unknown
     bool message = false;                // the items after it, one deeper, are its fields
+    int message_type = -1;               // a message: its index in the schema's messages
+    std::uint64_t scalar = 0;            // a varint or fixed-width value, as on the wire
     bool unknown = false;                // a field number the schema does not name
     bool mismatch = false;               // a wire type that does not fit the schema's type
 };

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "codec/media_file.hpp"
+
+#include <gcrypt.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "codec/aes_handles.hpp"
+
+namespace funxmpp::e2e {
+
+namespace {
+
+constexpr std::size_t kBlock = 16;
+
+// The message types whose key schedule clients agree on (Baileys' MEDIA_HKDF_KEY_MAPPING, by
+// the message that names the file). A video note (ptvMessage) and a GIF are VideoMessages.
+constexpr MediaKind kKinds[] = {
+    {"Message.ImageMessage", "image", "Image"},
+    {"Message.VideoMessage", "video", "Video"},
+    {"Message.AudioMessage", "audio", "Audio"},
+    {"Message.DocumentMessage", "document", "Document"},
+    {"Message.StickerMessage", "sticker", "Image"},
+    {"Message.HistorySyncNotification", "history sync", "History"},
+    {"PaymentBackground.MediaData", "payment background", "Payment Background"},
+};
+
+std::string info_of(std::string_view hkdf_type)
+{
+    std::string info = "WhatsApp ";
+    info += hkdf_type;
+    info += " Keys";
+    return info;
+}
+
+bool cbc(std::string &data, const MediaKeys &k, bool encrypt)
+{
+    gcry_cipher_hd_t h = aes256_handle(AesMode::Cbc, k.cipher_key);
+    auto *bytes = reinterpret_cast<unsigned char *>(data.data());
+    return h != nullptr && gcry_cipher_setiv(h, k.iv.data(), k.iv.size()) == 0 &&
+           (encrypt ? gcry_cipher_encrypt(h, bytes, data.size(), nullptr, 0)
+                    : gcry_cipher_decrypt(h, bytes, data.size(), nullptr, 0)) == 0;
+}
+
+std::optional<noise::Key32> mac_of(const MediaKeys &k, std::string_view ciphertext)
+{
+    return noise::hmac_sha256(noise::as_view(k.mac_key),
+                              std::string_view(reinterpret_cast<const char *>(k.iv.data()), k.iv.size()), ciphertext);
+}
+
+// mac10: the HMAC's first 10 bytes.
+bool same_mac(const noise::Key32 &mac, std::string_view given)
+{
+    return given.size() == kMediaMacLength && std::memcmp(mac.data(), given.data(), kMediaMacLength) == 0;
+}
+
+}  // namespace
+
+const MediaKind *media_kind_of(std::string_view message_type)
+{
+    for (const MediaKind &k : kKinds)
+        if (message_type == k.message_type)
+            return &k;
+    return nullptr;
+}
+
+std::optional<MediaKeys> media_keys(std::string_view media_key, std::string_view hkdf_type)
+{
+    if (media_key.size() != kMediaKeyLength)
+        return std::nullopt;
+    const std::string zero_salt(32, '\0');
+    const std::optional<std::string> okm = noise::hkdf_sha256(zero_salt, media_key, info_of(hkdf_type), 112);
+    if (!okm)
+        return std::nullopt;
+    MediaKeys k;
+    std::memcpy(k.iv.data(), okm->data(), 16);
+    std::memcpy(k.cipher_key.data(), okm->data() + 16, 32);
+    std::memcpy(k.mac_key.data(), okm->data() + 48, 32);
+    return k;
+}
+
+const char *media_fault_text(MediaFault f)
+{
+    switch (f) {
+    case MediaFault::None: return "verified";
+    case MediaFault::KeyLength: return "the message's mediaKey is not 32 bytes";
+    case MediaFault::NotBlocks: return "the body is not whole 16-byte blocks followed by a 10-byte MAC (cut short?)";
+    case MediaFault::Mac: return "the MAC does not fit: not the file the message names, or altered";
+    case MediaFault::Padding: return "the MAC fits but the decrypted padding does not";
+    case MediaFault::FileHash: return "decrypted, but its SHA-256 is not the message's fileSha256";
+    case MediaFault::Crypto: return "libgcrypt refused (no HMAC-SHA256 or AES-256-CBC)";
+    }
+    return "?";
+}
+
+OpenedMedia open_media(std::string_view enc, std::string_view media_key, std::string_view hkdf_type,
+                       std::string_view file_sha256)
+{
+    OpenedMedia out;
+    if (media_key.size() != kMediaKeyLength) {
+        out.fault = MediaFault::KeyLength;
+        return out;
+    }
+    if (enc.size() < kBlock + kMediaMacLength || (enc.size() - kMediaMacLength) % kBlock != 0) {
+        out.fault = MediaFault::NotBlocks;
+        return out;
+    }
+    const std::optional<MediaKeys> keys = media_keys(media_key, hkdf_type);
+    const std::string_view ciphertext = enc.substr(0, enc.size() - kMediaMacLength);
+    const std::optional<noise::Key32> mac = keys ? mac_of(*keys, ciphertext) : std::nullopt;
+    if (!mac) {
+        out.fault = MediaFault::Crypto;
+        return out;
+    }
+    if (!same_mac(*mac, enc.substr(ciphertext.size()))) {
+        out.fault = MediaFault::Mac;
+        return out;
+    }
+    std::string file(ciphertext);
+    if (!cbc(file, *keys, false)) {
+        out.fault = MediaFault::Crypto;
+        return out;
+    }
+    const auto pad = static_cast<std::uint8_t>(file.back());
+    if (pad == 0 || pad > kBlock ||
+        !std::all_of(file.end() - pad, file.end(), [pad](char c) { return static_cast<std::uint8_t>(c) == pad; })) {
+        out.fault = MediaFault::Padding;
+        return out;
+    }
+    file.resize(file.size() - pad);
+    if (!file_sha256.empty()) {
+        const std::optional<noise::Key32> hash = noise::sha256_digest(file);
+        if (!hash) {
+            out.fault = MediaFault::Crypto;
+            return out;
+        }
+        if (noise::as_view(*hash) != file_sha256) {
+            out.fault = MediaFault::FileHash;
+            return out;
+        }
+        out.hash_checked = true;
+    }
+    out.file = std::move(file);
+    return out;
+}
+
+std::string seal_media(std::string_view file, std::string_view media_key, std::string_view hkdf_type)
+{
+    const std::optional<MediaKeys> keys = media_keys(media_key, hkdf_type);
+    if (!keys)
+        return {};
+    std::string data(file);
+    const std::size_t pad = kBlock - data.size() % kBlock;
+    data.append(pad, static_cast<char>(pad));
+    const std::optional<noise::Key32> mac = cbc(data, *keys, true) ? mac_of(*keys, data) : std::nullopt;
+    if (!mac)
+        return {};
+    data.append(reinterpret_cast<const char *>(mac->data()), kMediaMacLength);
+    return data;
+}
+
+std::vector<MediaReference> media_references(const ProtoSchema &schema, const DecodedMessage &decoded,
+                                             std::string_view message)
+{
+    std::vector<MediaReference> out;
+    const std::vector<ProtoItem> &items = decoded.items;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const ProtoItem &m = items[i];
+        if (!m.message || m.message_type < 0)
+            continue;
+        MediaReference r;
+        r.message_type = schema.messages[static_cast<std::size_t>(m.message_type)].name;
+        r.kind = media_kind_of(r.message_type);
+        r.field = m.name;
+        // Its own fields: the items right after it, one deeper (deeper ones are nested messages').
+        for (std::size_t j = i + 1; j < items.size() && items[j].depth > m.depth; ++j) {
+            const ProtoItem &f = items[j];
+            if (f.depth != m.depth + 1)
+                continue;
+            const std::string_view value = f.value_offset + f.value_length <= message.size()
+                                               ? message.substr(f.value_offset, f.value_length)
+                                               : std::string_view();
+            if (f.name == "mediaKey")
+                r.media_key = value;
+            else if (f.name == "fileEncSha256")
+                r.file_enc_sha256 = value;
+            else if (f.name == "fileSha256")
+                r.file_sha256 = value;
+            else if (f.name == "mimetype")
+                r.mimetype = value;
+            else if (f.name == "fileName")
+                r.file_name = value;
+            else if (f.name == "directPath")
+                r.direct_path = value;
+            else if (f.name == "url")
+                r.url = value;
+            else if (f.name == "fileLength" && !f.mismatch)
+                r.file_length = f.scalar;
+            else if (f.name == "ptt" && !f.mismatch)
+                r.ptt = f.scalar != 0;
+        }
+        // A hash to find its transfer by is what makes it a media file.
+        if (r.file_enc_sha256.size() == 32)
+            out.push_back(std::move(r));
+    }
+    return out;
+}
+
+}  // namespace funxmpp::e2e
