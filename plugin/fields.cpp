@@ -2,6 +2,7 @@
 #include "fields.hpp"
 
 #include "e2e/envelope_view.hpp"
+#include "e2e/media_transfer.hpp"
 
 #include <epan/tap.h>
 
@@ -337,6 +338,7 @@ void register_fields()
     expert_module_t *expert = expert_register_protocol(f.proto);
     expert_register_field_array(expert, ei, array_length(ei));
     register_e2e_fields(f.proto, expert);
+    register_media_transfer(f.proto, expert);
 }
 
 }  // namespace funxmpp::ws

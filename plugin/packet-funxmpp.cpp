@@ -20,6 +20,7 @@
 #include "conversation.hpp"
 #include "fields.hpp"
 #include "funxmpp/frame_view.hpp"
+#include "e2e/media_transfer.hpp"
 #include "e2e/payload_decrypt.hpp"
 #include "noise/noise_keys.hpp"
 #include "noise/noise_transport.hpp"
@@ -365,6 +366,7 @@ void proto_reg_handoff_funxmpp()
     heur_dissector_add("tcp", dissect_funxmpp_heur, "FunXMPP over TCP", "funxmpp_tcp", fields.proto, HEURISTIC_ENABLE);
     dissector_add_for_decode_as("tcp.port", funxmpp_handle);
     register_noise_websocket(fields.proto);
+    handoff_media_transfer();
     register_ports();
 }
 

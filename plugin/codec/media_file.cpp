@@ -4,6 +4,8 @@
 #include <gcrypt.h>
 
 #include <algorithm>
+#include <cctype>
+#include <utility>
 #include <cstring>
 
 #include "codec/aes_handles.hpp"
@@ -160,6 +162,28 @@ std::string seal_media(std::string_view file, std::string_view media_key, std::s
     return data;
 }
 
+std::string extension_for_mimetype(std::string_view mimetype)
+{
+    static constexpr std::pair<const char *, const char *> kKnown[] = {
+        {"image/jpeg", "jpg"},  {"image/png", "png"},       {"image/webp", "webp"},  {"image/gif", "gif"},
+        {"video/mp4", "mp4"},   {"video/3gpp", "3gp"},      {"audio/ogg", "ogg"},    {"audio/mpeg", "mp3"},
+        {"audio/mp4", "m4a"},   {"audio/aac", "aac"},       {"audio/amr", "amr"},    {"application/pdf", "pdf"},
+        {"text/plain", "txt"},  {"application/zip", "zip"}, {"text/vcard", "vcf"},
+    };
+    std::string type(mimetype.substr(0, mimetype.find(';')));
+    while (!type.empty() && type.back() == ' ')
+        type.pop_back();
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const auto &[name, extension] : kKnown)
+        if (type == name)
+            return extension;
+    const std::size_t slash = type.find('/');
+    const std::string subtype = slash == std::string::npos ? std::string() : type.substr(slash + 1);
+    const bool word = !subtype.empty() && subtype.size() <= 10 &&
+                      std::all_of(subtype.begin(), subtype.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
+    return word ? subtype : "bin";
+}
+
 std::vector<MediaReference> media_references(const ProtoSchema &schema, const DecodedMessage &decoded,
                                              std::string_view message)
 {
@@ -173,6 +197,8 @@ std::vector<MediaReference> media_references(const ProtoSchema &schema, const De
         r.message_type = schema.messages[static_cast<std::size_t>(m.message_type)].name;
         r.kind = media_kind_of(r.message_type);
         r.field = m.name;
+        r.offset = m.offset;
+        r.length = m.length;
         // Its own fields: the items right after it, one deeper (deeper ones are nested messages').
         for (std::size_t j = i + 1; j < items.size() && items[j].depth > m.depth; ++j) {
             const ProtoItem &f = items[j];

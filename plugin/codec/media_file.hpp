@@ -68,10 +68,15 @@ struct MediaReference {
     const MediaKind *kind = nullptr;  // nullptr: a type whose key schedule is unknown
     std::string message_type;         // its WAProto name
     std::string field;                // the field that holds it, e.g. "imageMessage"
+    std::size_t offset = 0, length = 0;  // that field in the Message's bytes
     std::string media_key, file_enc_sha256, file_sha256, mimetype, file_name, direct_path, url;
     std::optional<std::uint64_t> file_length;
     bool ptt = false;  // an AudioMessage recorded as a voice note
 };
+// A file name's extension for a mimetype ("image/jpeg" -> "jpg"; parameters ignored); for one
+// not in the table, its subtype if that is a plain word, else "bin".
+std::string extension_for_mimetype(std::string_view mimetype);
+
 std::vector<MediaReference> media_references(const ProtoSchema &schema, const DecodedMessage &decoded,
                                              std::string_view message);
 

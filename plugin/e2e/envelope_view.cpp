@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "e2e/envelope_view.hpp"
 
-#include <epan/exceptions.h>
-extern "C" {  // no C++ guard of its own before Wireshark 4.2
-#include <epan/show_exception.h>
-}
-
 #include <cstring>
 #include <string>
 
 #include "cpp_scope.hpp"
+#include "e2e/media_transfer.hpp"
 #include "e2e/payload_decrypt.hpp"
 
 namespace funxmpp::ws {
@@ -52,26 +48,13 @@ void add_msg_fields(proto_tree *tree, tvbuff_t *tvb, int base, const e2e::Envelo
     add_span(tree, hf.mac, tvb, base, e.mac);
 }
 
-// A media message's JPEG thumbnail, handed to Wireshark's JPEG dissector (the GUI shows the
-// picture); a broken JPEG spoils only its own subtree.
-void add_thumbnail(proto_tree *tree, tvbuff_t *plain, packet_info *pinfo, const e2e::ProtoItem &i)
+// A media message's JPEG thumbnail, shown by Wireshark's JPEG dissector (the GUI shows the picture).
+void add_thumbnail(proto_tree *tree, tvbuff_t *plain, const e2e::ProtoItem &i, packet_info *pinfo)
 {
     static dissector_handle_t jpeg = find_dissector("image-jfif");
-    if (jpeg == nullptr)
-        return;
-    tvbuff_t *picture = tvb_new_subset_length(plain, static_cast<int>(i.value_offset), static_cast<int>(i.value_length));
-    // The columns stay ours: the JPEG dissector would add "(JPEG JFIF image)" to Info, and only
-    // where a tree is built.
-    const gboolean writable = col_get_writable(pinfo->cinfo, -1);
-    col_set_writable(pinfo->cinfo, -1, FALSE);
-    TRY {
-        call_dissector(jpeg, picture, pinfo, tree);
-    }
-    CATCH_NONFATAL_ERRORS {
-        show_exception(picture, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
-    }
-    ENDTRY;
-    col_set_writable(pinfo->cinfo, -1, writable);
+    if (jpeg != nullptr)
+        show_picture(jpeg, tvb_new_subset_length(plain, static_cast<int>(i.value_offset), static_cast<int>(i.value_length)),
+                     pinfo, tree);
 }
 
 // The Message field by field (nested messages as subtrees), its JSON and its texts.
@@ -89,7 +72,7 @@ void add_message(proto_tree *t, tvbuff_t *plain, packet_info *pinfo, const e2e::
         if (i.unknown)
             expert_add_info(pinfo, item, &hf.ei_unknown_field);
         if (i.name == "jpegThumbnail" && i.value_length > 0)
-            add_thumbnail(proto_item_add_subtree(item, hf.ett_field), plain, pinfo, i);
+            add_thumbnail(proto_item_add_subtree(item, hf.ett_field), plain, i, pinfo);
     }
     if (d.items_not_kept > 0)
         proto_tree_add_none_format(t, hf.field, plain, 0, 0, "… %zu more fields not shown", d.items_not_kept);
@@ -107,6 +90,7 @@ void add_message(proto_tree *t, tvbuff_t *plain, packet_info *pinfo, const e2e::
     }
     if (!d.ok())
         return;
+    add_media_links(t, plain, pinfo, d);
     for (const std::string &text : d.texts)
         proto_tree_add_string(t, hf.text, plain, 0, 0, text.c_str());
     proto_item_set_generated(proto_tree_add_string(t, hf.json, plain, 0, 0, d.json.c_str()));

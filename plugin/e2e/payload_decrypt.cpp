@@ -10,6 +10,7 @@
 #include "codec/digest_table.hpp"
 
 #include "cpp_scope.hpp"
+#include "e2e/media_transfer.hpp"
 #include "noise/noise_keys.hpp"
 
 namespace funxmpp::ws {
@@ -150,6 +151,7 @@ PayloadOutcome open_signal_payload(packet_info *pinfo, const std::uint8_t *ciphe
     const e2e::DecodedMessage *decoded = nullptr;
     cpp_scope([&] {
         const Kept *found = find_kept(*hash, !PINFO_FD_VISITED(pinfo));
+        const bool new_here = found == nullptr;
         if (found == nullptr) {
             const NoiseKeyLookup line = signal_key_for(*hash);
             if (!line.found) {  // not kept: the line may be written later (a live capture)
@@ -161,8 +163,12 @@ PayloadOutcome open_signal_payload(packet_info *pinfo, const std::uint8_t *ciphe
             found = &keep(*hash, p.message, line.line_number,
                           p.fault == e2e::PayloadFault::None ? PayloadOutcome::Opened : PayloadOutcome::Fault, p.fault);
         }
-        if (found->status == PayloadOutcome::Opened)
-            decoded = &read_message(std::string_view(found->message, found->message_length));
+        if (found->status == PayloadOutcome::Opened) {
+            const std::string_view message(found->message, found->message_length);
+            decoded = &read_message(message);
+            if (new_here)
+                note_media_files(pinfo, *decoded, message);
+        }
         k = found;
     });
     if (k == nullptr) {

@@ -14,6 +14,7 @@
 #include "cpp_scope.hpp"
 #include "display/stanza_text.hpp"
 #include "e2e/envelope_view.hpp"
+#include "e2e/media_transfer.hpp"
 #include "fields.hpp"
 #include "proto_tree_builder.hpp"
 #include "taps.hpp"
@@ -264,7 +265,10 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     const bool tap = have_tap_listener(funxmpp_tap());
     // Nothing shows this pass (no column, no tap of ours, a tree nobody reads, as in tshark -q
     // -z endpoints,tcp): following the login is all there is to do.
-    const bool wanted = anything_wanted(tree, pinfo, tap);
+    // With a key log, the first pass opens every end-to-end payload: the media files messages
+    // name must be known before the pass reaches their transfers (DESIGN 2.9).
+    const bool collect_media = first_pass && media_files_collected();
+    const bool wanted = anything_wanted(tree, pinfo, tap) || collect_media;
     if (!wanted && !first_pass)
         return;
     // The XML is wanted by a visible tree, by a filter or field extraction naming
@@ -293,11 +297,13 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s%s[Malformed: %s]", frame.summary,
                             *frame.summary ? " " : "", frame.error);
     // What an end-to-end message says, when the key log opens it: the first text in Info, every
-    // Message's JSON for the decoded-stream view (one line each). Without that view, the
-    // envelopes after the first one with a text are not opened here.
+    // Message's JSON for the decoded-stream view (one line each). Without that view, or the
+    // first pass collecting media files, the envelopes after the first one with a text are not
+    // opened here.
     wmem_strbuf_t *json = tap ? wmem_strbuf_new(pinfo->pool, "") : nullptr;
     const char *quoted = nullptr;  // ' text "…"' of the first text, for Info and the taps
-    for (std::size_t i = 0; i < frame.envelope_count && ((quoted == nullptr && pinfo->cinfo != nullptr) || tap); ++i) {
+    for (std::size_t i = 0;
+         i < frame.envelope_count && ((quoted == nullptr && pinfo->cinfo != nullptr) || tap || collect_media); ++i) {
         const EnvelopeAt &e = frame.envelopes[i];
         if (e.not_bytes)
             continue;

@@ -177,6 +177,11 @@ NoiseKeyLookup noise_anonymous_key(std::size_t i)
     return r;
 }
 
+bool noise_keylog_set()
+{
+    return pref_keylog != nullptr && pref_keylog[0] != '\0';
+}
+
 const char *noise_keylog_problem()
 {
     if (pref_keylog == nullptr || pref_keylog[0] == '\0')

@@ -28,6 +28,8 @@ NoiseKeyLookup noise_key_for(noise::KeyLineKind kind, const noise::Key32 &epheme
 NoiseKeyLookup signal_key_for(const noise::Key32 &ciphertext_sha256);
 // The i-th "-" line (transport keys of no named connection), in file order.
 NoiseKeyLookup noise_anonymous_key(std::size_t i);
+// Whether the preference names a key log file (read or not yet).
+bool noise_keylog_set();
 // Why no connection can have keys (no key log set, or its file cannot be read), else nullptr.
 const char *noise_keylog_problem();
 

@@ -10,7 +10,9 @@
 # end to end (issue 22) with a Signal peer of the stand-in (libsignal, baileys' WAProto), pairwise,
 # in a group and from a channel: every payload, both directions, must decode from the hook's
 # WA_SIGNAL_KEY lines to the Message JSON its receiver decoded, and without those lines the
-# envelopes still show and nothing is made up.
+# envelopes still show and nothing is made up. Over wss, baileys also uploads a picture and a
+# document and downloads a picture and a voice note (issue 23): each comes out of the capture
+# through --export-objects funxmpp as the very file.
 # usage: baileys_keylog_test.sh PLUGIN_DIR
 set -u
 PLUGIN_DIR=$1
@@ -167,6 +169,26 @@ for capture in "${captures[@]}"; do
         test "$(count funxmpp.e2e.type "${noise_only[@]}")" = "$(count funxmpp.e2e.type "${with_keys[@]}")"
     check "$transport: without them each payload the hook gave a key says it has none" \
         test $(($(no_line "${noise_only[@]}") - $(no_line "${with_keys[@]}"))) = "$(cut -f2 "$out/e2e.tsv" | grep -vc plaintext)"
+
+    # Media over HTTPS (issue 23): what baileys uploaded with its own code and what it downloaded
+    # and decrypted, each exported from the capture byte for byte, one pass and two.
+    if [ "$transport" = wss ]; then
+        media_hashes() { (cd "$1" && sha256sum -- * | cut -c1-64 | sort); }
+        exported() {  # tshark options...: the hashes of what --export-objects funxmpp writes
+            rm -rf "$WORK/media-out" && mkdir -m 777 "$WORK/media-out"
+            run_tshark -r "$pcap" "${with_keys[@]}" -q --export-objects "funxmpp,$WORK/media-out" "$@" >/dev/null 2>&1
+            media_hashes "$WORK/media-out"
+        }
+        check "wss: baileys uploaded a picture and a document, downloaded a picture and a voice note" \
+            test "$(ls "$out/media" | tr '\n' ' ')" = 'downloaded-picture.jpg downloaded-voice-note.ogg uploaded-minutes.pdf uploaded-picture.jpg '
+        check "wss: every media file exported is one baileys uploaded or decrypted, byte for byte, two passes" \
+            same <(media_hashes "$out/media") <(exported -2)
+        check "wss: the document under the name its message gives" test -f "$WORK/media-out/minutes.pdf"
+        check "wss: one pass, the same files" same <(media_hashes "$out/media") <(exported)
+        check "wss: each transfer's MAC and fileSha256 checked" \
+            test "$(fields "$pcap" 'funxmpp.media.mac_valid == 1' funxmpp.media.file_hash -- "${with_keys[@]}" |
+                    grep -c "^fits the message's fileSha256$")" = 4
+    fi
 
     # Without the Noise key log: the frames are found and counted, nothing is decrypted.
     without=()

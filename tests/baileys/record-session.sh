@@ -27,6 +27,7 @@ out=$client/$transport
 rm -rf "$out" && mkdir -p "$out"
 tls_args=()
 [ "$transport" = wss ] && tls_args=(--tls-keylog="$out/tls.keys")
-(cd "$client" && WA_NOISE_KEYLOG="$out/noise.keys" timeout 120 \
+# Media downloads (fetch) trust the stand-in's certificate as the WebSocket's Agent does.
+(cd "$client" && WA_NOISE_KEYLOG="$out/noise.keys" NODE_EXTRA_CA_CERTS="$client/test-server.crt" timeout 120 \
     node "${tls_args[@]}" --import "$top/tools/baileys-keylog.mjs" session.mjs "$transport" "$out" >"$out/session.log" 2>&1) ||
     { echo "record-session.sh: the baileys session over $transport did not complete" >&2; tail -20 "$out/session.log" >&2; exit 1; }

@@ -25,19 +25,24 @@
 //   e2e.tsv            per end-to-end payload: direction, envelope type and the Message's JSON
 //                      (proto.Message.toJSON(), keys sorted) as the receiving end decoded it:
 //                      baileys (s2c) or the peer (c2s)
+//   media/             over wss (DESIGN 2.9), the files of the media messages: the picture and
+//                      the document baileys uploads with its own code (uploaded-*), and the
+//                      picture and the voice note the peer sends, as baileys downloads and
+//                      decrypts them (downloaded-*); the stand-in hosts the files (HTTPS, the
+//                      host its media_conn answer names), through the same recording relay
 // The stand-in's certificate chain is signed by a root made here; the test patches baileys'
 // WA_CERT_DETAILS so that the client accepts it (the only change to baileys; the real root
 // key is WhatsApp's).
-import { randomBytes } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { createCipheriv, createHmac, randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import { Agent, createServer as createHttpsServer } from 'node:https'
 import { connect, createServer as createTcpServer } from 'node:net'
 import { Worker } from 'node:worker_threads'
 import { deflateSync } from 'node:zlib'
 import makeWASocket, {
-  aesDecryptGCM, aesEncryptGCM, Curve, decodeBinaryNode, encodeBinaryNode, generateSignalPubKey, hkdf,
-  initAuthCreds, NOISE_MODE, proto, sha256, unpadRandomMax16, WA_CERT_DETAILS
+  aesDecryptGCM, aesEncryptGCM, Curve, decodeBinaryNode, downloadMediaMessage, encodeBinaryNode, generateSignalPubKey,
+  getMediaKeys, hkdf, initAuthCreds, NOISE_MODE, proto, sha256, unpadRandomMax16, WA_CERT_DETAILS
 } from 'baileys'
 import { makeLibSignalRepository } from 'baileys/lib/Signal/libsignal.js'
 import pino from 'pino'
@@ -93,6 +98,46 @@ const PEER_JID = '34600000002@s.whatsapp.net'
 const GROUP_JID = '120363000000000001@g.us'
 const CHANNEL_JID = '120363000000000002@newsletter'
 const thumbnail = readFileSync(new URL('thumbnail.jpg', here))
+
+// Media (DESIGN 2.9), over wss only: the stand-in's HTTPS server hosts what baileys uploads and
+// what the peer sends (by direct path), at the host its media_conn answer names (the relay).
+const hosted = new Map()
+let mediaHost = null
+const downloads = []  // baileys' downloads of the peer's files, written to OUT/media
+const pdf = Buffer.from('%PDF-1.4\n% minutes of the FunXMPP test meeting\n%%EOF\n')
+const voice = Buffer.concat([Buffer.from('OggS'), randomBytes(2996)])
+function hostPath () { return `/v/t62.7118-24/${randomBytes(12).toString('hex')}.enc?ccb=11-4&oh=test` }
+// A file sealed as a client seals it (baileys' key schedule; AES-256-CBC; HMAC's first 10 bytes),
+// hosted, and the fields its message gives.
+async function sealAndHost (file, type) {
+  const mediaKey = randomBytes(32)
+  const { iv, cipherKey, macKey } = await getMediaKeys(mediaKey, type)
+  const cipher = createCipheriv('aes-256-cbc', cipherKey, iv)
+  const ciphertext = Buffer.concat([cipher.update(file), cipher.final()])
+  const body = Buffer.concat([ciphertext, createHmac('sha256', macKey).update(iv).update(ciphertext).digest().subarray(0, 10)])
+  const directPath = hostPath()
+  hosted.set(directPath, body)
+  return { url: `https://${mediaHost}${directPath}`, directPath, mediaKey, fileSha256: sha256(file), fileEncSha256: sha256(body), fileLength: file.length, mediaKeyTimestamp: now }
+}
+function serveMedia (request, response) {
+  const chunks = []
+  request.on('data', (chunk) => chunks.push(chunk))
+  request.on('end', () => {
+    if (request.method === 'POST' && request.url.startsWith('/mms/')) {  // an upload: its body is the encrypted file
+      const directPath = hostPath()
+      hosted.set(directPath, Buffer.concat(chunks))
+      response.writeHead(200, { 'Content-Type': 'application/json' })
+      response.end(JSON.stringify({ url: `https://${mediaHost}${directPath}`, direct_path: directPath }))
+    } else if (request.method === 'GET' && hosted.has(request.url)) {
+      const body = hosted.get(request.url)
+      response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length })
+      response.end(body)
+    } else {
+      response.writeHead(404)
+      response.end()
+    }
+  })
+}
 
 const e2e = []       // [direction, envelope type, JSON] per payload, as its receiver decoded it
 let clientOpened = 0 // payloads baileys has decrypted (or read, for a channel's plaintext)
@@ -243,6 +288,22 @@ async function converse (send, received, client, bundle) {
   await clientSends(GROUP_JID, { text: 'Hello, group, from Baileys' })
   await clientRelays(PEER_JID, { imageMessage: image('A picture from Baileys') })
   await clientRelays(GROUP_JID, { imageMessage: image('A picture for the group') })
+  if (!tls) return
+  // Media: baileys uploads a picture and a document with its own code, then downloads the
+  // picture and the voice note the peer sends.
+  mkdirSync(`${out}/media`, { recursive: true })
+  writeFileSync(`${out}/media/uploaded-picture.jpg`, thumbnail)
+  writeFileSync(`${out}/media/uploaded-minutes.pdf`, pdf)
+  await clientSends(PEER_JID, { image: thumbnail, caption: 'A picture Baileys uploads', jpegThumbnail: thumbnail })
+  await clientSends(PEER_JID, { document: pdf, mimetype: 'application/pdf', fileName: 'minutes.pdf' })
+  await fromPeer({ imageMessage: { ...await sealAndHost(thumbnail, 'image'), mimetype: 'image/jpeg', caption: 'A picture to download', height: 64, width: 96 } })
+  await fromPeer({ audioMessage: { ...await sealAndHost(voice, 'audio'), mimetype: 'audio/ogg; codecs=opus', seconds: 2, ptt: true } })
+  await untilClientOpened(9)
+  for (let waited = 0; downloads.length < 2; waited += 20) {
+    if (waited > 10000) throw new Error(`baileys started ${downloads.length} of 2 downloads`)
+    await sleep(20)
+  }
+  await Promise.all(downloads)
 }
 
 // --- the stand-in server's side of Noise XX (SUCCESSOR 2.3) ---------------------------------
@@ -343,10 +404,15 @@ function serveConnection (ws, connection, script) {
   const answer = (node) => {
     if (node.tag !== 'iq' || !['get', 'set'].includes(node.attrs.type)) return
     const count = node.attrs.xmlns === 'encrypt' && node.content?.[0]?.tag === 'count'
+    const mediaConn = node.attrs.xmlns === 'w:m' && node.content?.[0]?.tag === 'media_conn' && !node.content[0].content
     sendNode({
       tag: 'iq',
       attrs: { from: 's.whatsapp.net', type: 'result', id: node.attrs.id },
-      content: count ? [{ tag: 'count', attrs: { value: '50' } }] : undefined
+      content: count
+        ? [{ tag: 'count', attrs: { value: '50' } }]
+        : mediaConn
+          ? [{ tag: 'media_conn', attrs: { auth: 'funxmpp-test-auth', ttl: '3600' }, content: [{ tag: 'host', attrs: { hostname: mediaHost } }] }]
+          : undefined
     })
   }
   const onFrame = async (payload) => {
@@ -540,6 +606,7 @@ setTimeout(() => { console.error('session.mjs: not done after 60 s'); process.ex
 const web = tls
   ? createHttpsServer({ key: readFileSync(new URL('test-server.key', here)), cert: serverCertificate })
   : createHttpServer()
+web.on('request', serveMedia)
 const wss = new WebSocketServer({ server: web, path: '/ws/chat' })
 let connections = 0
 wss.on('connection', (ws) => {
@@ -549,6 +616,7 @@ wss.on('connection', (ws) => {
 await new Promise((resolve) => web.listen(0, '127.0.0.1', resolve))
 const relay = await startRelay(web.address().port)
 const url = `${transport}://${tls ? 'localhost' : '127.0.0.1'}:${relay.address().port}/ws/chat`
+mediaHost = `localhost:${relay.address().port}`
 
 let currentClient = null
 async function runClient (creds, keys = memoryKeys()) {
@@ -559,6 +627,7 @@ async function runClient (creds, keys = memoryKeys()) {
     cachedGroupMetadata,
     waWebSocketUrl: url,
     agent: tls ? new Agent({ ca: serverCertificate }) : undefined,
+    fetchAgent: tls ? new Agent({ ca: serverCertificate }) : undefined,  // media uploads
     logger: silent,
     browser: ['Ubuntu', 'Chrome', '22.04.4'],
     markOnlineOnConnect: false,
@@ -568,6 +637,13 @@ async function runClient (creds, keys = memoryKeys()) {
   currentClient = sock
   let sawQr = false
   sock.ev.on('messages.upsert', ({ messages }) => {
+    for (const received of messages) {  // the peer's files on the stand-in's host: baileys downloads them
+      const media = received.message?.imageMessage ?? received.message?.audioMessage
+      if (!received.key.fromMe && media?.url?.startsWith(`https://${mediaHost}/`)) {
+        const name = received.message.imageMessage ? 'downloaded-picture.jpg' : 'downloaded-voice-note.ogg'
+        downloads.push(downloadMediaMessage(received, 'buffer', {}).then((file) => writeFileSync(`${out}/media/${name}`, file)))
+      }
+    }
     for (const { key, message } of messages) {
       if (key.remoteJid === CHANNEL_JID && message) {  // a channel's message needs no key: baileys reads it
         e2e.push(['s2c', 'plaintext', sortedJson(proto.Message.fromObject(message).toJSON())])

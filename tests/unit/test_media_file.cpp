@@ -153,3 +153,14 @@ TEST(MediaReferences, WhereverTheyNest)
     EXPECT_EQ(refs[1].file_name, "minutes.pdf");
     EXPECT_FALSE(refs[1].file_length);
 }
+
+TEST(MediaReferences, ExtensionsFromMimetypes)
+{
+    EXPECT_EQ(extension_for_mimetype("image/jpeg"), "jpg");
+    EXPECT_EQ(extension_for_mimetype("audio/ogg; codecs=opus"), "ogg");
+    EXPECT_EQ(extension_for_mimetype("Image/PNG"), "png");
+    EXPECT_EQ(extension_for_mimetype("application/x-tar"), "bin");
+    EXPECT_EQ(extension_for_mimetype("model/gltf"), "gltf");
+    EXPECT_EQ(extension_for_mimetype(""), "bin");
+    EXPECT_EQ(extension_for_mimetype("../../etc"), "bin");
+}

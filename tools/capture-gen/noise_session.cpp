@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <utility>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <array>
 #include <map>
@@ -18,7 +19,9 @@
 #include <vector>
 
 #include "codec/encoder.hpp"
+#include "codec/crypto.hpp"
 #include "codec/handshake.hpp"
+#include "codec/media_file.hpp"
 #include "codec/noise.hpp"
 #include "codec/noise_payloads.hpp"
 #include "codec/noise_stream.hpp"
@@ -111,6 +114,8 @@ private:
     std::mt19937 rng_{1};
     std::vector<Unit> queue_[2];
     std::optional<noise::XxKeys> keys_, script_keys_;  // this connection's; the script's keys line
+    void define_media(int number, const std::string &rest);
+    std::string http_media(int number, int side, const std::string &rest);
     std::string certificate_, client_payload_;
     bool explicit_payloads_ = false;  // set by the script (else made for each handshake)
     std::optional<XxHandshakeBytes> hs_;
@@ -413,6 +418,90 @@ void NoiseSession::send(int line, int side, const std::string &sizes, const std:
     queue_[side].clear();
 }
 
+// media NAME FIELD MIMETYPE file PATH|random N [name FILE_NAME] [ptt] [fault bad-mac|bad-hash|short-key]
+void NoiseSession::define_media(int number, const std::string &rest)
+{
+    std::istringstream args(rest);
+    std::string name, source, word;
+    ScriptMedia m;
+    if (!(args >> name >> m.field >> m.mimetype >> source >> word))
+        fail(number, "media NAME FIELD MIMETYPE file PATH|random N [name FILE_NAME] [ptt] [fault KIND]");
+    std::string file;
+    if (source == "file") {
+        std::ifstream in(word, std::ios::binary);
+        if (!in)
+            fail(number, "media: cannot read " + word);
+        file.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } else if (source == "random") {
+        file.resize(std::stoul(word));
+        for (char &c : file)
+            c = static_cast<char>(rng_() & 0xFF);
+    } else {
+        fail(number, "media ... file PATH|random N");
+    }
+    std::string fault;
+    while (args >> word) {
+        if (word == "name" && args >> m.file_name)
+            continue;
+        if (word == "ptt")
+            m.ptt = true;
+        else if (word == "fault" && args >> fault && (fault == "bad-mac" || fault == "bad-hash" || fault == "short-key"))
+            continue;
+        else
+            fail(number, "media: unknown option " + word);
+    }
+    const e2e::ProtoField *holder = nullptr;
+    try {
+        holder = &media_holder(m.field);
+    } catch (const XmlError &e) {
+        fail(number, e.what());
+    }
+    // A type whose keys are not known is sealed as an image: the dissector must not guess it.
+    const e2e::MediaKind *kind =
+        e2e::media_kind_of(e2e::waproto_schema().messages[static_cast<std::size_t>(holder->target)].name);
+    m.media_key = std::string(e2e::kMediaKeyLength, '\0');
+    for (char &c : m.media_key)
+        c = static_cast<char>(rng_() & 0xFF);
+    m.enc = e2e::seal_media(file, m.media_key, kind != nullptr ? kind->hkdf_type : "Image");
+    if (fault == "bad-mac")
+        m.enc.back() ^= 0x01;
+    m.file_length = file.size();
+    m.file_sha256 = std::string(noise::as_view(*noise::sha256_digest(fault == "bad-hash" ? file + "!" : file)));
+    m.file_enc_sha256 = std::string(noise::as_view(*noise::sha256_digest(m.enc)));
+    if (fault == "short-key")
+        m.media_key.pop_back();
+    std::string path = "/v/t62.7118-24/";
+    append_hex(path, std::string_view(m.file_enc_sha256).substr(0, 8));
+    m.direct_path = path + "?ccb=11-4&oh=x&oe=y";
+    script_media()[name] = std::move(m);
+}
+
+// c http-media NAME: the upload (a POST of the body); c http-media-get NAME: a download's GET;
+// s http-media NAME: the answer carrying the body.
+std::string NoiseSession::http_media(int number, int side, const std::string &rest)
+{
+    std::istringstream args(rest);
+    std::string kind, name;
+    args >> kind >> name;
+    const auto m = script_media().find(name);
+    if (m == script_media().end() || (kind != "http-media" && kind != "http-media-get") ||
+        (side == 1 && kind != "http-media"))
+        fail(number, "c http-media NAME, c http-media-get NAME, s http-media NAME (after its media line)");
+    const ScriptMedia &media = m->second;
+    if (kind == "http-media-get")
+        return "GET " + media.direct_path + " HTTP/1.1\r\nHost: mmg.whatsapp.net\r\nUser-Agent: capture-gen\r\n\r\n";
+    const std::string length = std::to_string(media.enc.size());
+    if (side == 1)
+        return "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + length + "\r\n\r\n" +
+               media.enc;
+    std::string token = base64_encode(media.file_enc_sha256);
+    for (char &c : token)
+        c = c == '+' ? '-' : c == '/' ? '_' : c;
+    return "POST /mms/image/" + token + "?auth=x&token=" + token +
+           " HTTP/1.1\r\nHost: mmg.whatsapp.net\r\nContent-Type: application/octet-stream\r\nContent-Length: " +
+           length + "\r\n\r\n" + media.enc;
+}
+
 void NoiseSession::line(int number, const std::string &text)
 {
     const std::optional<ScriptLine> l = split_line(text);
@@ -584,6 +673,10 @@ void NoiseSession::line(int number, const std::string &text)
         if (!payload)
             fail(number, "frame HEX");
         queue(side, {len24(payload->size()) + *payload, ""});
+    } else if (cmd == "media") {
+        define_media(number, rest);
+    } else if ((cmd == "c" || cmd == "s") && rest.rfind("http-media", 0) == 0) {
+        queue(side, {http_media(number, side, rest), ""});
     } else if ((cmd == "c" || cmd == "s") && rest.rfind("bytes ", 0) == 0) {
         std::optional<std::string> bytes = parse_hex(rest.substr(6));
         if (!bytes)

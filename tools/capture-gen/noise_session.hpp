@@ -44,6 +44,14 @@
 //                               capture (with keys the next frame must be found again by its tag,
 //                               without, the direction is lost: its bytes show undecoded)
 //   resend c|s                  the side's last segment again (a TCP retransmission): nothing new
+//   media NAME FIELD MIMETYPE file PATH|random N [name FILE_NAME] [ptt] [fault bad-mac|bad-hash|short-key]
+//                               a media file (DESIGN 2.9) the Message field FIELD (imageMessage, ...)
+//                               names: random media key, sealed; {{signal-media TYPE NAME}} is a
+//                               payload of that Message; a fault is in the body (its MAC), in the
+//                               message's fileSha256, or its mediaKey (31 bytes)
+//   c http-media NAME / c http-media-get NAME / s http-media NAME
+//                               queue an upload (POST of the body), a download's GET, or the
+//                               answer carrying the body (HTTP/1.1, application/octet-stream)
 // Outputs: .noise ("<packet>\t<field>\t<value>", and "_ws.col.Info" lines where no decrypted
 // stanza's summary is in the column), .expert, .keylog (the analyst's DESIGN 2.6 lines),
 // .plain ("<packet>\t<c|s>\t<xml>" per transport frame's node), and the FunXMPP outputs

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "codec/noise.hpp"
+#include "codec/proto_schema.hpp"
 #include "codec/protobuf.hpp"
 #include "codec/signal_envelope.hpp"
 #include "codec/signal_payload.hpp"
@@ -115,6 +116,12 @@ private:
                     if (!bytes)
                         fail("{{signal-bytes TYPE HEX}} needs pairs of hex digits");
                     out += signal(type, *bytes, false);
+                } else if (char media[64] = "";
+                           std::sscanf(what.c_str(), "signal-media %7s %63s", type, media) == 2) {
+                    const auto m = script_media().find(media);
+                    if (m == script_media().end())
+                        fail(std::string("{{signal-media TYPE NAME}}: no media line defines ") + media);
+                    out += signal(type, media_message(m->second), false);
                 } else if (int used = 0; std::sscanf(what.c_str(), "signal %7s %n", type, &used) == 1 && used > 0) {
                     out += signal(type, conversation(what.substr(static_cast<std::size_t>(used))), false);
                 } else if (what.rfind("hex ", 0) == 0) {
@@ -278,6 +285,45 @@ std::vector<std::string> &recorded_signal_keys()
 {
     static std::vector<std::string> lines;
     return lines;
+}
+
+std::map<std::string, ScriptMedia> &script_media()
+{
+    static std::map<std::string, ScriptMedia> media;
+    return media;
+}
+
+const e2e::ProtoField &media_holder(const std::string &field)
+{
+    const e2e::ProtoSchema &schema = e2e::waproto_schema();
+    const e2e::ProtoMessage &top = schema.messages[static_cast<std::size_t>(schema.message_index("Message"))];
+    const auto holder = std::find_if(top.fields.begin(), top.fields.end(),
+                                     [&](const e2e::ProtoField &f) { return f.name == field; });
+    if (holder == top.fields.end() || holder->kind != e2e::ProtoKind::Message)
+        throw XmlError("media: Message has no message field " + field);
+    return *holder;
+}
+
+std::string media_message(const ScriptMedia &m)
+{
+    const e2e::ProtoSchema &schema = e2e::waproto_schema();
+    const e2e::ProtoField *holder = &media_holder(m.field);
+    const std::map<std::string, std::string> bytes = {
+        {"url", "https://mmg.whatsapp.net" + m.direct_path}, {"mimetype", m.mimetype},
+        {"fileSha256", m.file_sha256}, {"mediaKey", m.media_key}, {"fileEncSha256", m.file_enc_sha256},
+        {"directPath", m.direct_path}, {"fileName", m.file_name}};
+    std::string inner;
+    for (const e2e::ProtoField &f : schema.messages[static_cast<std::size_t>(holder->target)].fields) {
+        if (const auto b = bytes.find(f.name); b != bytes.end() && !b->second.empty() && f.kind != e2e::ProtoKind::Message)
+            protobuf::put_bytes(inner, f.number, b->second);
+        else if (f.name == "fileLength")
+            protobuf::put_uint(inner, f.number, m.file_length);
+        else if (f.name == "ptt" && m.ptt)
+            protobuf::put_uint(inner, f.number, 1);
+    }
+    std::string message;
+    protobuf::put_bytes(message, holder->number, inner);
+    return message;
 }
 
 Node parse_stanza(const std::string &xml, std::mt19937 &rng)

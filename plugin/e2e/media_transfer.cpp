@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "e2e/media_transfer.hpp"
+
+#include <epan/exceptions.h>
+#include <epan/export_object.h>
+#include <epan/tap.h>
+#include <epan/to_str.h>
+extern "C" {  // no C++ guard of their own before Wireshark 4.2
+#include <epan/dissectors/packet-http.h>
+#include <epan/show_exception.h>
+}
+
+#include <cstring>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "codec/media_file.hpp"
+#include "codec/text.hpp"
+#include "cpp_scope.hpp"
+#include "noise/noise_keys.hpp"
+
+namespace funxmpp::ws {
+
+namespace {
+
+struct MediaFields {
+    int media = -1, kind = -1, mimetype = -1, field = -1, file_name = -1, message_frame = -1, mac = -1,
+        file_hash = -1, size = -1, file = -1, transfer_frame = -1;
+    int ett_media = -1, ett_file = -1;
+    expert_field ei_bad_mac = EI_INIT, ei_bad_hash = EI_INIT, ei_malformed = EI_INIT, ei_truncated = EI_INIT,
+                 ei_unknown_type = EI_INIT, ei_no_transfer = EI_INIT, ei_transfer_earlier = EI_INIT;
+    int eo_tap = -1;
+};
+MediaFields mf;
+
+dissector_handle_t data_handle, octet_stream_handle;
+dissector_table_t media_types;
+
+// The files messages named, by fileEncSha256, and the bodies the first pass met before any
+// message named them; emptied when the capture file closes.
+struct Named {
+    e2e::MediaReference ref;
+    guint32 message_frame = 0;
+    guint32 transfer_frame = 0;  // the first body found with its hash, 0 if none yet
+    bool transfer_before_message = false;
+};
+std::vector<Named> named;
+std::unordered_map<std::string, std::size_t> named_by_hash;
+std::unordered_map<std::string, guint32> unnamed_bodies;
+
+void forget_media()
+{
+    cpp_scope([] {
+        std::vector<Named>().swap(named);
+        std::unordered_map<std::string, std::size_t>().swap(named_by_hash);
+        std::unordered_map<std::string, guint32>().swap(unnamed_bodies);
+    });
+}
+
+const char *label_of(const e2e::MediaReference &r)
+{
+    if (r.kind == nullptr)
+        return "media of an unknown type";
+    return r.ptt ? "voice note" : r.kind->label;
+}
+
+// The name Export Objects offers: a document's own name, else type, hash and extension.
+std::string export_name(const e2e::MediaReference &r)
+{
+    if (!r.file_name.empty())
+        return r.file_name;
+    std::string name = label_of(r);
+    for (char &c : name)
+        if (c == ' ')
+            c = '-';
+    const std::string &hash = r.file_sha256.size() == 32 ? r.file_sha256 : r.file_enc_sha256;
+    name += '-';
+    append_hex(name, std::string_view(hash).substr(0, 8));
+    return name + "." + e2e::extension_for_mimetype(r.mimetype);
+}
+
+// A body looked up by its SHA-256 and, if a message named it, opened. Plain data, in the
+// packet's pool: it lives across Wireshark calls.
+struct Transfer {
+    bool named;
+    bool known_kind;
+    const char *label, *mimetype, *field, *file_name, *export_name;
+    guint32 message_frame;
+    e2e::MediaFault fault;
+    bool hash_checked;
+    guint8 *file;
+    guint file_size;
+};
+FUNXMPP_PLAIN(Transfer);
+
+Transfer find_transfer(packet_info *pinfo, const guint8 *body, guint size)
+{
+    Transfer t{};
+    cpp_scope([&] {
+        const std::string_view bytes(reinterpret_cast<const char *>(body), size);
+        const std::optional<noise::Key32> digest = noise::sha256_digest(bytes);
+        if (!digest)
+            return;
+        const std::string hash(noise::as_view(*digest));
+        const auto found = named_by_hash.find(hash);
+        if (found == named_by_hash.end()) {
+            if (!PINFO_FD_VISITED(pinfo))
+                unnamed_bodies.emplace(hash, pinfo->num);
+            return;
+        }
+        Named &n = named[found->second];
+        if (n.transfer_frame == 0)
+            n.transfer_frame = pinfo->num;
+        const e2e::MediaReference &r = n.ref;
+        t.named = true;
+        t.known_kind = r.kind != nullptr;
+        t.label = wmem_strdup(pinfo->pool, label_of(r));
+        t.mimetype = wmem_strdup(pinfo->pool, r.mimetype.c_str());
+        t.field = wmem_strdup(pinfo->pool, r.field.c_str());
+        t.file_name = r.file_name.empty() ? nullptr : wmem_strdup(pinfo->pool, r.file_name.c_str());
+        t.export_name = wmem_strdup(pinfo->pool, export_name(r).c_str());
+        t.message_frame = n.message_frame;
+        if (r.kind == nullptr)
+            return;
+        const e2e::OpenedMedia o = e2e::open_media(bytes, r.media_key, r.kind->hkdf_type, r.file_sha256);
+        t.fault = o.fault;
+        t.hash_checked = o.hash_checked;
+        if (o.fault == e2e::MediaFault::None) {
+            t.file = static_cast<guint8 *>(wmem_memdup(pinfo->pool, o.file.data(), o.file.size()));
+            t.file_size = static_cast<guint>(o.file.size());
+        }
+    });
+    return t;
+}
+
+// What Export Objects is handed for a verified file (in the packet's pool).
+struct MediaExport {
+    const char *host, *mimetype, *name;
+    const guint8 *data;
+    guint size;
+};
+
+tap_packet_status export_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *, const void *data, tap_flags_t)
+{
+    auto *list = static_cast<export_object_list_t *>(tapdata);
+    const auto *e = static_cast<const MediaExport *>(data);
+    export_object_entry_t *entry = g_new0(export_object_entry_t, 1);
+    entry->pkt_num = pinfo->num;
+    entry->hostname = g_strdup(e->host);
+    entry->content_type = g_strdup(e->mimetype);
+    entry->filename = g_strdup(e->name);
+    entry->payload_len = e->size;
+    entry->payload_data = static_cast<guint8 *>(g_malloc(e->size > 0 ? e->size : 1));
+    if (e->size > 0)
+        std::memcpy(entry->payload_data, e->data, e->size);
+    list->add_entry(list->gui_data, entry);
+    return TAP_PACKET_REDRAW;
+}
+
+// The media server's side of the exchange: the receiver of a request, the sender of a response.
+const char *server_of(packet_info *pinfo, const void *data)
+{
+    const auto *info = static_cast<const http_message_info_t *>(data);
+    const bool request = info != nullptr && info->type == HTTP_REQUEST;
+    return address_to_display(pinfo->pool, request ? &pinfo->dst : &pinfo->src);
+}
+
+void add_verdict(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, proto_item *top, const Transfer &tr)
+{
+    using e2e::MediaFault;
+    const guint size = tvb_captured_length(tvb);
+    const bool mac_checked = tr.fault == MediaFault::None || tr.fault == MediaFault::Padding || tr.fault == MediaFault::FileHash;
+    if (mac_checked || tr.fault == MediaFault::Mac)
+        proto_item_set_generated(proto_tree_add_boolean(t, mf.mac, tvb, size - e2e::kMediaMacLength,
+                                                        e2e::kMediaMacLength, tr.fault != MediaFault::Mac));
+    const char *text = e2e::media_fault_text(tr.fault);
+    switch (tr.fault) {
+    case MediaFault::None:
+        proto_item_set_generated(proto_tree_add_string(t, mf.file_hash, tvb, 0, 0,
+                                                       tr.hash_checked ? "fits the message's fileSha256"
+                                                                       : "not checked: the message gives no fileSha256"));
+        return;
+    case MediaFault::Mac:
+        proto_tree_add_expert_format(t, pinfo, &mf.ei_bad_mac, tvb, 0, size, "Media file not opened: %s", text);
+        break;
+    case MediaFault::FileHash:
+        proto_item_set_generated(proto_tree_add_string(t, mf.file_hash, tvb, 0, 0, "does not fit the message's fileSha256"));
+        proto_tree_add_expert_format(t, pinfo, &mf.ei_bad_hash, tvb, 0, size, "Media file not shown: %s", text);
+        break;
+    case MediaFault::KeyLength:
+    case MediaFault::NotBlocks:
+    case MediaFault::Padding:
+    case MediaFault::Crypto:
+        proto_tree_add_expert_format(t, pinfo, &mf.ei_malformed, tvb, 0, size, "Media file not opened: %s", text);
+        break;
+    }
+    proto_item_append_text(top, " [not verified: nothing exported]");
+}
+
+void add_file(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const Transfer &tr, const void *data)
+{
+    tvbuff_t *file = tvb_new_child_real_data(tvb, tr.file, tr.file_size, static_cast<gint>(tr.file_size));
+    add_new_data_source(pinfo, file, "Decrypted media file");
+    proto_item_set_generated(proto_tree_add_uint64(t, mf.size, file, 0, 0, tr.file_size));
+    proto_item *whole = proto_tree_add_item(t, mf.file, file, 0, -1, ENC_NA);
+    if (std::strncmp(tr.mimetype, "image/", 6) == 0) {
+        const char *type = wmem_strndup(pinfo->pool, tr.mimetype, std::strcspn(tr.mimetype, "; "));
+        dissector_handle_t picture = dissector_get_string_handle(media_types, type);
+        if (picture != nullptr && picture != octet_stream_handle)
+            show_picture(picture, file, pinfo, proto_item_add_subtree(whole, mf.ett_file));
+    }
+    if (have_tap_listener(mf.eo_tap)) {
+        auto *e = wmem_new(pinfo->pool, MediaExport);
+        *e = MediaExport{server_of(pinfo, data), tr.mimetype, tr.export_name, tr.file, tr.file_size};
+        tap_queue_packet(mf.eo_tap, pinfo, e);
+    }
+}
+
+// Whether the body is a media file a message named (or one cut short that might be): then it
+// is shown here, and true.
+bool look_at_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    const guint captured = tvb_captured_length(tvb), reported = tvb_reported_length(tvb);
+    if (captured == 0 || !media_files_collected())
+        return false;
+    if (captured < reported) {
+        proto_item *top = proto_tree_add_item(tree, mf.media, tvb, 0, -1, ENC_NA);
+        proto_item_append_text(top, ": HTTP body cut short");
+        proto_tree *t = proto_item_add_subtree(top, mf.ett_media);
+        proto_tree_add_expert_format(t, pinfo, &mf.ei_truncated, tvb, 0, captured,
+                                     "HTTP body cut short (%u of %u bytes in the capture): if it is a media file, "
+                                     "it cannot be checked, and nothing is exported",
+                                     captured, reported);
+        call_data_dissector(tvb, pinfo, t);
+        return true;
+    }
+    const Transfer tr = find_transfer(pinfo, tvb_get_ptr(tvb, 0, captured), captured);
+    if (!tr.named)
+        return false;
+    proto_item *top = proto_tree_add_item(tree, mf.media, tvb, 0, -1, ENC_NA);
+    proto_item_append_text(top, ": %s named in frame %u", tr.label, tr.message_frame);
+    proto_tree *t = proto_item_add_subtree(top, mf.ett_media);
+    proto_item_set_generated(proto_tree_add_string(t, mf.kind, tvb, 0, 0, tr.label));
+    proto_item_set_generated(proto_tree_add_string(t, mf.mimetype, tvb, 0, 0, tr.mimetype));
+    if (tr.file_name != nullptr)
+        proto_item_set_generated(proto_tree_add_string(t, mf.file_name, tvb, 0, 0, tr.file_name));
+    proto_item_set_generated(proto_tree_add_string(t, mf.field, tvb, 0, 0, tr.field));
+    proto_item_set_generated(proto_tree_add_uint(t, mf.message_frame, tvb, 0, 0, tr.message_frame));
+    if (!tr.known_kind) {
+        proto_tree_add_expert_format(t, pinfo, &mf.ei_unknown_type, tvb, 0, captured,
+                                     "A media file of a type whose keys are not known (%s): not opened", tr.field);
+        col_append_fstr(pinfo->cinfo, COL_INFO, " [WhatsApp %s, frame %u: not opened]", tr.label, tr.message_frame);
+        return true;
+    }
+    add_verdict(t, tvb, pinfo, top, tr);
+    if (tr.fault != e2e::MediaFault::None) {
+        col_append_fstr(pinfo->cinfo, COL_INFO, " [WhatsApp %s, frame %u: %s]", tr.label, tr.message_frame,
+                        tr.fault == e2e::MediaFault::Mac ? "bad MAC" : "not verified");
+        return true;
+    }
+    col_append_fstr(pinfo->cinfo, COL_INFO, " [WhatsApp %s, frame %u: %u bytes]", tr.label, tr.message_frame, tr.file_size);
+    add_file(t, tvb, pinfo, tr, data);
+    return true;
+}
+
+// application/octet-stream: ours if a message named it, else Wireshark's data dissector as before.
+int dissect_octet_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (look_at_body(tvb, pinfo, tree, data))
+        return static_cast<int>(tvb_captured_length(tvb));
+    return call_dissector_with_data(data_handle, tvb, pinfo, tree, data);
+}
+
+ws_bool dissect_body_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return look_at_body(tvb, pinfo, tree, data);
+}
+
+}  // namespace
+
+void show_picture(dissector_handle_t handle, tvbuff_t *picture, packet_info *pinfo, proto_tree *tree)
+{
+    // The picture's dissector would add "(JPEG JFIF image)" to Info, and only where a tree is built.
+    const gboolean writable = col_get_writable(pinfo->cinfo, -1);
+    col_set_writable(pinfo->cinfo, -1, FALSE);
+    TRY {
+        call_dissector(handle, picture, pinfo, tree);
+    }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(picture, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
+    col_set_writable(pinfo->cinfo, -1, writable);
+}
+
+bool media_files_collected()
+{
+    return noise_keylog_set();
+}
+
+void note_media_files(packet_info *pinfo, const e2e::DecodedMessage &decoded, std::string_view message)
+{
+    if (!decoded.ok())
+        return;
+    cpp_scope([&] {
+        static const e2e::ProtoSchema &schema = e2e::waproto_schema();
+        for (e2e::MediaReference &r : e2e::media_references(schema, decoded, message)) {
+            const auto [at, added] = named_by_hash.emplace(r.file_enc_sha256, named.size());
+            if (!added)
+                continue;  // the first message naming a file is the one shown
+            Named n;
+            n.message_frame = pinfo->num;
+            if (const auto body = unnamed_bodies.find(r.file_enc_sha256); body != unnamed_bodies.end()) {
+                n.transfer_frame = body->second;
+                n.transfer_before_message = true;
+            }
+            n.ref = std::move(r);
+            named.push_back(std::move(n));
+        }
+    });
+}
+
+void add_media_links(proto_tree *tree, tvbuff_t *message, packet_info *pinfo, const e2e::DecodedMessage &decoded)
+{
+    struct Link {
+        guint32 offset, length, transfer_frame, key_length;
+        bool before, known_kind;
+        const char *label;
+    };
+    FUNXMPP_PLAIN(Link);
+    const guint size = tvb_captured_length(message);
+    const guint8 *bytes = tvb_get_ptr(message, 0, size);
+    Link *links = nullptr;
+    std::size_t count = 0;
+    cpp_scope([&] {
+        static const e2e::ProtoSchema &schema = e2e::waproto_schema();
+        const std::vector<e2e::MediaReference> refs =
+            e2e::media_references(schema, decoded, std::string_view(reinterpret_cast<const char *>(bytes), size));
+        links = wmem_alloc_array(pinfo->pool, Link, refs.size());
+        for (const e2e::MediaReference &r : refs) {
+            const auto found = named_by_hash.find(r.file_enc_sha256);
+            const Named *n = found != named_by_hash.end() ? &named[found->second] : nullptr;
+            links[count++] = Link{static_cast<guint32>(r.offset), static_cast<guint32>(r.length),
+                                  n != nullptr ? n->transfer_frame : 0, static_cast<guint32>(r.media_key.size()),
+                                  n != nullptr && n->transfer_before_message, r.kind != nullptr,
+                                  wmem_strdup(pinfo->pool, label_of(r))};
+        }
+    });
+    for (std::size_t i = 0; i < count; ++i) {
+        const Link &l = links[i];
+        const int at = static_cast<int>(l.offset), length = static_cast<int>(l.length);
+        if (!l.known_kind)
+            proto_tree_add_expert_format(tree, pinfo, &mf.ei_unknown_type, message, at, length,
+                                         "It names a media file of a type whose keys are not known: "
+                                         "the file cannot be opened");
+        else if (l.key_length != e2e::kMediaKeyLength)
+            proto_tree_add_expert_format(tree, pinfo, &mf.ei_malformed, message, at, length,
+                                         "Its mediaKey is %u bytes, not 32: the file cannot be opened", l.key_length);
+        if (l.transfer_frame != 0) {
+            proto_item *item = proto_tree_add_uint(tree, mf.transfer_frame, message, at, length, l.transfer_frame);
+            proto_item_set_generated(item);
+            proto_item_append_text(item, " (the %s)", l.label);
+            if (l.before && !PINFO_FD_VISITED(pinfo))
+                expert_add_info_format(pinfo, item, &mf.ei_transfer_earlier,
+                                       "The %s was transferred in frame %u, before this message: it is opened and "
+                                       "exported in a second pass (tshark -2; Wireshark once the file is loaded)",
+                                       l.label, l.transfer_frame);
+        } else if (PINFO_FD_VISITED(pinfo)) {
+            proto_tree_add_expert_format(tree, pinfo, &mf.ei_no_transfer, message, at, length,
+                                         "No whole HTTP body in the capture is the %s this message names (not "
+                                         "captured, cut short, or its TLS not decrypted)",
+                                         l.label);
+        }
+    }
+}
+
+void register_media_transfer(int proto, expert_module_t *expert)
+{
+    static hf_register_info fields[] = {
+        {&mf.media, {"WhatsApp media file", "funxmpp.media", FT_NONE, BASE_NONE, nullptr, 0x0,
+                     "An HTTP body that is the encrypted media file an end-to-end message names", HFILL}},
+        {&mf.kind, {"Type", "funxmpp.media.type", FT_STRING, BASE_NONE, nullptr, 0x0,
+                    "What the message sends: image, video, audio, voice note, document, sticker, ...", HFILL}},
+        {&mf.mimetype, {"Mimetype", "funxmpp.media.mimetype", FT_STRING, BASE_NONE, nullptr, 0x0,
+                        "The file's mimetype, as the message gives it", HFILL}},
+        {&mf.field, {"Message field", "funxmpp.media.field", FT_STRING, BASE_NONE, nullptr, 0x0,
+                     "The Message field that names the file (WAProto.proto's name)", HFILL}},
+        {&mf.file_name, {"File name", "funxmpp.media.file_name", FT_STRING, BASE_NONE, nullptr, 0x0,
+                         "A document's name, as the message gives it", HFILL}},
+        {&mf.message_frame, {"Named in frame", "funxmpp.media.message_frame", FT_FRAMENUM, BASE_NONE, nullptr, 0x0,
+                             "The frame of the end-to-end message that names this file", HFILL}},
+        {&mf.mac, {"MAC valid", "funxmpp.media.mac_valid", FT_BOOLEAN, BASE_NONE, nullptr, 0x0,
+                   "The last 10 bytes are the HMAC-SHA256 of the media key's MAC key", HFILL}},
+        {&mf.file_hash, {"File hash", "funxmpp.media.file_hash", FT_STRING, BASE_NONE, nullptr, 0x0,
+                         "Whether the decrypted file's SHA-256 is the message's fileSha256", HFILL}},
+        {&mf.size, {"Decrypted size", "funxmpp.media.size", FT_UINT64, BASE_DEC, nullptr, 0x0,
+                    "The decrypted file's size in bytes", HFILL}},
+        {&mf.file, {"Decrypted file", "funxmpp.media.file", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                    "The media file, decrypted and verified", HFILL}},
+        {&mf.transfer_frame, {"Transferred in frame", "funxmpp.media.transfer_frame", FT_FRAMENUM, BASE_NONE, nullptr,
+                              0x0, "The frame of the HTTP body that is the file this message names", HFILL}},
+    };
+    static int *ett[] = {&mf.ett_media, &mf.ett_file};
+    static ei_register_info ei[] = {
+        {&mf.ei_bad_mac, {"funxmpp.media.bad_mac", PI_CHECKSUM, PI_ERROR,
+                          "A media file whose MAC does not fit its message's media key", EXPFILL}},
+        {&mf.ei_bad_hash, {"funxmpp.media.bad_hash", PI_CHECKSUM, PI_ERROR,
+                           "A decrypted media file whose SHA-256 is not its message's fileSha256", EXPFILL}},
+        {&mf.ei_malformed, {"funxmpp.media.malformed", PI_MALFORMED, PI_ERROR,
+                            "A media file, or its message's media key, that cannot be opened", EXPFILL}},
+        {&mf.ei_truncated, {"funxmpp.media.truncated", PI_MALFORMED, PI_WARN,
+                            "An HTTP body cut short in the capture: a media file in it cannot be checked", EXPFILL}},
+        {&mf.ei_unknown_type, {"funxmpp.media.unknown_type", PI_UNDECODED, PI_WARN,
+                               "A media file of a type whose key schedule is not known", EXPFILL}},
+        {&mf.ei_no_transfer, {"funxmpp.media.no_transfer", PI_UNDECODED, PI_NOTE,
+                              "The media file a message names is not in the capture", EXPFILL}},
+        {&mf.ei_transfer_earlier, {"funxmpp.media.transfer_earlier", PI_SEQUENCE, PI_NOTE,
+                                   "A media file transferred before its message: opened in a second pass", EXPFILL}},
+    };
+    proto_register_field_array(proto, fields, array_length(fields));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert, ei, array_length(ei));
+    mf.eo_tap = register_export_object(proto, export_packet, nullptr);
+    octet_stream_handle = register_dissector("funxmpp_media", dissect_octet_stream, proto);
+    register_cleanup_routine(forget_media);
+}
+
+void handoff_media_transfer()
+{
+    data_handle = find_dissector("data");
+    media_types = find_dissector_table("media_type");
+    dissector_add_string("media_type", "application/octet-stream", octet_stream_handle);
+    const int proto = dissector_handle_get_protocol_index(octet_stream_handle);
+    heur_dissector_add("media", dissect_body_heur, "WhatsApp media files in HTTP bodies of other types",
+                       "funxmpp_media_typed", proto, HEURISTIC_ENABLE);
+    heur_dissector_add("http", dissect_body_heur, "WhatsApp media files in HTTP bodies without a type",
+                       "funxmpp_media_untyped", proto, HEURISTIC_ENABLE);
+}
+
+}  // namespace funxmpp::ws

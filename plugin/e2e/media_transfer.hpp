@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Media files of the end-to-end layer found in HTTP bodies (DESIGN 2.9). Every Message the key
+// log opens in the first pass registers the files it names (by fileEncSha256, until the capture
+// file closes); an HTTP/1.1 or HTTP/2 body (over TLS when Wireshark decrypts it) whose SHA-256
+// is one of them is that file: MAC checked, decrypted, fileSha256 checked, shown on the HTTP
+// packet (funxmpp.media) and offered to Export Objects (`--export-objects funxmpp,DIR`). A
+// transfer before the message that names it is found in any later pass; a single pass says so
+// at the message. Nothing that fails a check is shown as the file or exported.
+#pragma once
+
+#include "ws_compat.h"
+
+#include <epan/expert.h>
+#include <epan/packet.h>
+
+#include <string_view>
+
+#include "codec/proto_json.hpp"
+
+namespace funxmpp::ws {
+
+void register_media_transfer(int proto, expert_module_t *expert);
+// The bodies to look at: application/octet-stream (Wireshark's data dissector otherwise, still
+// called for every other body), bodies of a media type Wireshark has no dissector for, and
+// bodies with no type.
+void handoff_media_transfer();
+
+// Whether the first pass must open every end-to-end payload: the key log is set, so the media
+// files messages name are to be known before the pass reaches their transfers.
+bool media_files_collected();
+
+// A Message opened for the first time, in the first pass: the files it names are looked for.
+void note_media_files(packet_info *pinfo, const e2e::DecodedMessage &decoded, std::string_view message);
+
+// At a Message's tree: for each file it names, the frame of its transfer, or why there is none
+// (yet); an unknown media type or a media key that cannot be one, said.
+void add_media_links(proto_tree *tree, tvbuff_t *message, packet_info *pinfo, const e2e::DecodedMessage &decoded);
+
+// A picture handed to Wireshark's dissector for it; the columns stay ours and a broken
+// picture spoils only its own subtree.
+void show_picture(dissector_handle_t handle, tvbuff_t *picture, packet_info *pinfo, proto_tree *tree);
+
+}  // namespace funxmpp::ws

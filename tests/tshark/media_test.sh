@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Media files of the end-to-end layer (DESIGN 2.9) on a generated capture: an image uploaded
+# before the message that sends it, a document and a voice note downloaded after theirs, and
+# one transfer for each bad input (a MAC that does not fit, a fileSha256 that does not fit, a
+# 31-byte mediaKey, a type whose keys are unknown, a transfer lost to a TCP gap, a body cut by
+# the snapshot length). What comes out of `--export-objects funxmpp` equals, byte for byte,
+# the files the generator sealed, in two passes; one pass exports what follows its message and
+# says, at the message, where the earlier upload is; nothing that fails a check is exported.
+# usage: media_test.sh PLUGIN_DIR CAPTURE_GEN THUMBNAIL_JPEG
+set -u
+PLUGIN_DIR=$1 capture_gen=$2 jpeg=$3
+. "$(dirname "$0")/tshark_env.sh"
+
+cp "$jpeg" "$WORK/photo.jpg"
+head -c 3000 /dev/urandom >"$WORK/note.ogg"
+printf '%%PDF-1.4 minutes of the meeting\n' >"$WORK/minutes.pdf"
+http() {  # c|s http-media... lines of one HTTP connection to the media host
+    printf 'client 10.64.4.2:%s\nserver 10.64.4.9:80\nconnect\n' "$1"
+    shift
+    for line in "$@"; do printf '%s\n' "$line"; done
+    printf 'close\n'
+}
+{
+    printf 'version 6.3\ntransport tcp\nstart 1700010000.0\nseed 11\n'
+    printf 'media photo imageMessage image/jpeg file photo.jpg\n'
+    printf 'media minutes documentMessage application/pdf file minutes.pdf name minutes.pdf\n'
+    printf 'media note audioMessage audio/ogg;codecs=opus file note.ogg ptt\n'
+    printf 'media forged imageMessage image/jpeg random 500 fault bad-mac\n'
+    printf 'media wronghash documentMessage text/plain random 100 name wrong.txt fault bad-hash\n'
+    printf 'media shortkey imageMessage image/jpeg random 64 fault short-key\n'
+    printf 'media pack stickerPackMessage application/x-pack random 300\n'
+    printf 'media lost videoMessage video/mp4 random 5000\n'
+    http 40000 'c http-media photo' 'send c'
+    printf 'client 10.64.4.2:51500\nserver 10.64.4.1:5222\nanalyst-keylog client\nconnect\n'
+    printf 'prologue\nc client-hello\nsend c\ns server-hello\nsend s\nc client-finish\nsend c\n'
+    to='to="4915112345678@s.whatsapp.net"' from='from="4915112345678@s.whatsapp.net"'
+    printf 'c <message %s id="3EB0ME01" type="media"><enc v="2" type="msg">{{signal-media msg photo}}</enc></message>\nsend c\n' "$to"
+    i=1
+    for m in minutes note forged wronghash shortkey pack lost; do
+        i=$((i + 1))
+        printf 's <message %s id="3EB0ME0%d" type="media"><enc v="2" type="msg">{{signal-media msg %s}}</enc></message>\nsend s\n' \
+            "$from" "$i" "$m"
+    done
+    printf 'close\nanalyst-keylog none\n'
+    lines=()
+    for m in minutes note forged wronghash shortkey pack; do
+        lines+=("c http-media-get $m" 'send c' "s http-media $m" 'send s')
+    done
+    http 40001 "${lines[@]}" 'c http-media-get lost' 'send c' 's http-media lost' 'send s 1000 drop'
+} >"$WORK/media.session"
+(cd "$WORK" && "$capture_gen" media.session media >/dev/null) || { echo "FAIL capture-gen"; exit 1; }
+chmod a+r "$WORK"/media.*
+keys=(-o "funxmpp.noise_keylog:$WORK/media.keylog")
+
+exported() {  # tshark options...: "name size" of each file --export-objects funxmpp writes
+    rm -rf "$WORK/out" && mkdir -m 777 "$WORK/out"
+    run_tshark -r "$WORK/media.pcap" "${keys[@]}" -q --export-objects "funxmpp,$WORK/out" "$@" >/dev/null 2>&1
+    (cd "$WORK/out" && for f in *; do [ -e "$f" ] && echo "$f $(wc -c <"$f")"; done)
+}
+fields() {  # tshark options...
+    run_tshark -r "$WORK/media.pcap" "${keys[@]}" -T fields "$@" 2>/dev/null
+}
+
+photo=$(run_tshark -r "$WORK/media.pcap" "${keys[@]}" -2 -T fields -e funxmpp.e2e.json -Y 'frame.number == 19' 2>/dev/null |
+    sed -n 's/.*"fileSha256":"\([^"]*\)".*/\1/p' | base64 -d | od -An -tx1 | tr -d ' \n' | cut -c1-16)
+note=$(sha256sum "$WORK/note.ogg" | cut -c1-16)
+printf 'image-%s.jpg %s\nminutes.pdf %s\nvoice-note-%s.ogg 3000\n' "$photo" "$(wc -c <"$WORK/photo.jpg")" \
+    "$(wc -c <"$WORK/minutes.pdf")" "$note" >"$WORK/want-two"
+check "two passes: the three verified files, named from their messages, nothing else" \
+    same "$WORK/want-two" <(exported -2)
+check "two passes: each exported file is the one sealed, byte for byte" \
+    cmp -s "$WORK/photo.jpg" "$WORK/out/image-$photo.jpg"
+check "  the document" cmp -s "$WORK/minutes.pdf" "$WORK/out/minutes.pdf"
+check "  the voice note" cmp -s "$WORK/note.ogg" "$WORK/out/voice-note-$note.ogg"
+check "one pass: the two downloads after their message" same <(grep -v '^image-' "$WORK/want-two") <(exported)
+check "one pass: the message says where its earlier upload is" \
+    test "$(fields -e frame.number -e funxmpp.media.transfer_frame -Y funxmpp.media.transfer_earlier)" = "$(printf '19\t5')"
+
+# Both ways: each transfer names its message's frame, each message its transfers' frames.
+printf '5\t\t19\n19\t5\t\n21\t43\t\n23\t49\t\n25\t53\t\n27\t57\t\n29\t61\t\n31\t65\t\n43\t\t21\n49\t\t23\n53\t\t25\n57\t\t27\n61\t\t29\n65\t\t31\n' >"$WORK/links"
+check "two passes: transfers and messages link both ways" same "$WORK/links" \
+    <(fields -2 -e frame.number -e funxmpp.media.transfer_frame -e funxmpp.media.message_frame \
+        -Y 'funxmpp.media.transfer_frame || funxmpp.media.message_frame')
+check "the image's subtree: type, size, MAC, hash, and the JPEG dissector's tree" \
+    test "$(fields -2 -e funxmpp.media.type -e funxmpp.media.size -e funxmpp.media.file_hash -e image-jfif.marker \
+        -E occurrence=f -Y 'frame.number == 5 && funxmpp.media.mac_valid == 1')" = \
+        "$(printf "image\t%s\tfits the message's fileSha256\t0xffd8" "$(wc -c <"$WORK/photo.jpg")")"
+
+# Every bad input: an expert item where it is, and (above) nothing exported.
+experts() {  # frame: its funxmpp.media expert items, two passes
+    run_tshark -r "$WORK/media.pcap" "${keys[@]}" -2 -V -Y "frame.number == $1" 2>/dev/null |
+        sed -n 's/.*\[Expert Info (\([A-Za-z]*\)\/[A-Za-z]*): \(.*\)\]$/\1: \2/p' | grep -v -e '^Chat' -e 'TCP\|segment' | sort -u
+}
+check "a MAC that does not fit: an error at the transfer" \
+    grep -q '^Error: Media file not opened: the MAC does not fit' <(experts 53)
+check "a fileSha256 that does not fit: an error at the transfer" \
+    grep -q "^Error: Media file not shown: decrypted, but its SHA-256 is not the message's fileSha256" <(experts 57)
+check "a 31-byte mediaKey: an error at the message" grep -q '^Error: Its mediaKey is 31 bytes, not 32' <(experts 29)
+check "  and at the transfer" grep -q "^Error: Media file not opened: the message's mediaKey is not 32 bytes" <(experts 61)
+check "an unknown media type: a warning at the message" grep -q '^Warning: It names a media file of a type whose keys are not known' <(experts 31)
+check "  and at the transfer" grep -q '^Warning: A media file of a type whose keys are not known (stickerPackMessage)' <(experts 65)
+check "a transfer lost to a TCP gap: a note at its message" grep -q '^Note: No whole HTTP body in the capture is the video' <(experts 33)
+check "nothing of the failed transfers is shown as a decrypted file" \
+    test -z "$(fields -2 -e frame.number -Y 'funxmpp.media.file && !(frame.number in {5, 43, 49})')"
+
+# The same in one pass, two, and with a tree built in both.
+tree_of() {  # options...: the HTTP packets' funxmpp.media items
+    run_tshark -r "$WORK/media.pcap" "${keys[@]}" "$@" -V -Y 'frame.number in {43, 49, 53, 57, 61, 65}' 2>/dev/null |
+        awk '/^Frame /{ f = $2 } /WhatsApp media file/{ p = 1 } /^[^ ]/ && !/WhatsApp media file/{ p = 0 } p { print f, $0 }'
+}
+tree_of >"$WORK/tree-one"
+check "the transfers after their messages: the same tree in one pass and two" same "$WORK/tree-one" <(tree_of -2)
+check "  (and there is one)" test "$(grep -c 'WhatsApp media file' "$WORK/tree-one")" = 6
+
+# A body the snapshot length cut: said, not exported; its message notes that no whole body came.
+{
+    printf 'version 6.3\ntransport tcp\nstart 1700011000.0\nseed 12\n'
+    printf 'media doc documentMessage text/plain random 1200 name cut.txt\n'
+    printf 'client 10.64.5.2:51600\nserver 10.64.5.1:5222\nanalyst-keylog client\nconnect\n'
+    printf 'prologue\nc client-hello\nsend c\ns server-hello\nsend s\nc client-finish\nsend c\n'
+    printf 's <message from="4915112345678@s.whatsapp.net" id="3EB0CUT1" type="media"><enc v="2" type="msg">{{signal-media msg doc}}</enc></message>\nsend s\nclose\n'
+    printf 'analyst-keylog none\nclient 10.64.5.2:40002\nserver 10.64.5.9:80\nconnect\nc http-media-get doc\nsend c\ns http-media doc\nsend s\nclose\n'
+} >"$WORK/cut.session"
+(cd "$WORK" && "$capture_gen" cut.session whole >/dev/null && editcap -s 700 whole.pcap cut.pcap) || { echo "FAIL capture-gen"; exit 1; }
+chmod a+r "$WORK"/cut.* "$WORK"/whole.*
+rm -rf "$WORK/out" && mkdir -m 777 "$WORK/out"
+run_tshark -r "$WORK/cut.pcap" -o "funxmpp.noise_keylog:$WORK/whole.keylog" -2 -q --export-objects "funxmpp,$WORK/out" >/dev/null 2>&1
+check "a body cut short: nothing exported" test -z "$(ls "$WORK/out")"
+check "  a warning at the body" test "$(run_tshark -r "$WORK/cut.pcap" -o "funxmpp.noise_keylog:$WORK/whole.keylog" -2 \
+    -T fields -e frame.number -Y funxmpp.media.truncated 2>/dev/null)" = 20
+check "  a note at its message" test "$(run_tshark -r "$WORK/cut.pcap" -o "funxmpp.noise_keylog:$WORK/whole.keylog" -2 \
+    -T fields -e frame.number -Y funxmpp.media.no_transfer 2>/dev/null)" = 10
+
+finish
