@@ -28,21 +28,27 @@
 #     the tool with one worker per core against the sum of each capture's tshark run alone,
 #     its rate of writing rows, and its peak memory against a run over a tenth of the captures
 #     (tests/bench/batch_bench.py).
+#  6. media files (DESIGN 2.9): a generated capture of 200 MB of media downloads (40 files of
+#     5 MB, each after the message naming it), exported (a) by Wireshark's HTTP export with the
+#     plugin disabled, (b) by --export-objects funxmpp with the key log (every file checked and
+#     decrypted); and, exporting nothing, (c) the plugin disabled and (d) the plugin with the key
+#     log, every file opened (-Y funxmpp.media.mac_valid): what the plugin itself holds beyond
+#     Wireshark's own pass, against the largest file.
 # Each tshark run is repeated REPS times (default 3): the fastest time, the largest peak memory.
 # Every target of the performance issue is checked and reported as met or not.
 # usage: tools/bench.sh [BLOCKS]   (connection blocks of 5,000 exchanges; default 10)
-# BENCH_SECTIONS picks sections (default all: "codec capture successor e2e batch"), e.g.
+# BENCH_SECTIONS picks sections (default all: "codec capture successor e2e batch media"), e.g.
 #   BENCH_SECTIONS=e2e tools/bench.sh      (the end-to-end section alone, and its targets)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 blocks=${1:-10}
 build=${BUILD_DIR:-build}
 reps=${REPS:-3}
-sections=${BENCH_SECTIONS:-codec capture successor e2e batch}
+sections=${BENCH_SECTIONS:-codec capture successor e2e batch media}
 for s in $sections; do
     case $s in
-    codec | capture | successor | e2e | batch) ;;
-    *) echo "BENCH_SECTIONS: unknown section $s (codec, capture, successor, e2e, batch)" >&2; exit 2 ;;
+    codec | capture | successor | e2e | batch | media) ;;
+    *) echo "BENCH_SECTIONS: unknown section $s (codec, capture, successor, e2e, batch, media)" >&2; exit 2 ;;
     esac
 done
 want() { case " $sections " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -325,6 +331,50 @@ if want e2e; then
     done
 fi
 
+if want media; then
+    files=40 size=$((5 * 1024 * 1024))
+    {
+        printf 'version 6.3\ntransport tcp\nstart 1700000000.0\nseed 23\n'
+        for i in $(seq "$files"); do printf 'media f%d documentMessage application/octet-stream random %d name file-%02d.bin\n' "$i" "$size" "$i"; done
+        printf 'client 10.203.0.2:50000\nserver 10.203.0.1:5222\nanalyst-keylog client\nconnect\nprologue\n'
+        printf 'c client-hello\nsend c\ns server-hello\nsend s\nc client-finish\nsend c\n'
+        for i in $(seq "$files"); do
+            printf 's <message from="4917012345678@s.whatsapp.net" id="3EB0MEDIA%04d" type="media"><enc v="2" type="msg">{{signal-media msg f%d}}</enc></message>\nsend s\n' "$i" "$i"
+        done
+        printf 'close\nanalyst-keylog none\nclient 10.203.0.2:50001\nserver 10.203.0.9:80\nconnect\n'
+        for i in $(seq "$files"); do printf 'c http-media-get f%d\nsend c\ns http-media f%d\nsend s\n' "$i" "$i"; done
+        printf 'close\n'
+    } >"$WORK/media.session"
+    "$build/bin/funxmpp-capture-gen" "$WORK/media.session" "$WORK/media" >/dev/null
+    chmod a+r "$WORK/media.pcap" "$WORK/media.keylog"
+    mkdir -m 777 "$WORK/media-out"
+    echo
+    echo "== Media files: tshark over $(du -m "$WORK/media.pcap" | cut -f1) MB, $files files of $((size / 1048576)) MB downloaded after their messages; best of $reps runs"
+    declare -A media_args=([a]="--disable-protocol funxmpp -q --export-objects http,$WORK/media-out"
+                           [b]="-o funxmpp.noise_keylog:$WORK/media.keylog -q --export-objects funxmpp,$WORK/media-out"
+                           [c]="--disable-protocol funxmpp -q -Y http.response"
+                           [d]="-o funxmpp.noise_keylog:$WORK/media.keylog -q -Y funxmpp.media.mac_valid")
+    for _ in $(seq "$reps"); do
+        for m in a b c d; do
+            find "$WORK/media-out" -mindepth 1 -delete
+            # shellcheck disable=SC2086
+            measure "m$m" "$WORK/media.pcap" ${media_args[$m]}
+            [ "$m" = b ] && exported_files=$(find "$WORK/media-out" -type f | wc -l)
+        done
+    done
+    echo "--export-objects funxmpp wrote $exported_files of $files files"
+    printf '%-58s %8s %7s %8s %7s\n' mode seconds "x (a)" "peak MB" "x (a)"
+    for m in a b c d; do
+        case $m in
+        a) label="(a) plugin disabled, --export-objects http" ;;
+        b) label="(b) plugin, key log, --export-objects funxmpp" ;;
+        c) label="(c) plugin disabled, -q -Y http.response" ;;
+        d) label="(d) plugin, key log, -q -Y funxmpp.media.mac_valid" ;;
+        esac
+        mode_row "$label" "m$m" ma
+    done
+fi
+
 if want batch; then
     count=${BATCH_CAPTURES:-200}
     make_e2e_script 2 "$WORK/batch-e2e.session"
@@ -388,6 +438,12 @@ if want capture; then
     for m in a b c d; do
         verdict "($m) peak memory, full size / half size" "$(ratio "${mem[${m}full]}" "${mem[${m}half]}")" 2.1
     done
+fi
+if want media; then
+    verdict "media: (b) export time / (a) Wireshark's HTTP export" "$(ratio "${secs[mb]}" "${secs[ma]}")" 1.5
+    verdict "media: files not exported" "$((files - exported_files))" 0
+    verdict "media: (d) peak - (c) peak, in largest files ($((size / 1048576)) MB)" \
+        "$(awk -v d="${mem[md]}" -v c="${mem[mc]}" -v f="$size" 'BEGIN { print (d - c) * 1024 / f }')" 3
 fi
 if want batch; then
     while IFS=$'\t' read -r _ description value limit op; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Runs the libFuzzer targets (clang, ASan + UBSan) for SECONDS each, two at a time.
-# usage: tools/fuzz.sh [SECONDS] [TARGET...]   (targets: framing decoder xml crypto handshake md_decoder noise_stream envelope)
+# usage: tools/fuzz.sh [SECONDS] [TARGET...]   (targets: framing decoder xml crypto handshake md_decoder noise_stream envelope media)
 # The seed corpus is tests/fuzz/regressions/<target> plus the TCP payloads of captures/.
 # Findings land in fuzz-findings/<target>-*; fix each and add it to tests/fuzz/regressions.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(framing decoder xml crypto handshake md_decoder noise_stream envelope)
+[ ${#targets[@]} -gt 0 ] || targets=(framing decoder xml crypto handshake md_decoder noise_stream envelope media)
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUNXMPP_FUZZ=ON \
     -DFUNXMPP_BUILD_TESTS=OFF >/dev/null

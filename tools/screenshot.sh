@@ -8,7 +8,10 @@
 #  docs/wireshark-e2e.png    the same session: the Signal peer's picture message to baileys,
 #                            decrypted from the key log's WA_SIGNAL_KEY line, found by Edit > Find
 #                            Packet (packet details, string "jpegThumbnail"), its thumbnail in
-#                            Show Packet Bytes as an image.
+#                            Show Packet Bytes as an image;
+#  docs/wireshark-media.png  the same session: the picture the peer sent, downloaded over HTTPS
+#                            and decrypted (its WhatsApp media file subtree expanded), and
+#                            File > Export Objects > FunXMPP... listing every media file.
 # Needs: apt-get install wireshark-qt xvfb xdotool imagemagick (not part of the test setup),
 # Node.js 20 and npm for the second.
 set -euo pipefail
@@ -62,3 +65,19 @@ dialog=$(xdotool search --name 'JPEG File Interchange Format' | tail -n 1)
 xdotool windowmove "$dialog" 700 560 windowsize "$dialog" 690 480; sleep 2
 save_screen docs/wireshark-e2e.png
 
+# The media files: the packet list filtered to decrypted messages and media transfers, the
+# peer's picture as downloaded (its media subtree expanded, details taller and wider), then File >
+# Export Objects > FunXMPP..., the dialog moved over the bytes pane.
+download=$(FUNXMPP_PLUGIN_DIR=$stage/plugins tools/tshark-with-plugin.sh -r "$stage/baileys-over-wss.pcap" \
+    -o "tls.keylog_file:$stage/tls.keys" -o "funxmpp.noise_keylog:$stage/noise.keys" \
+    -Y 'funxmpp.media.type == "image" && http.response' -T fields -e frame.number | tail -n 1)
+open_wireshark "$stage/baileys-over-wss.pcap" "$download" \
+    -o "tls.keylog_file:$stage/tls.keys" -o "funxmpp.noise_keylog:$stage/noise.keys" -Y 'funxmpp.media || funxmpp.e2e.decrypted'
+xdotool mousemove 198 689 click 1; sleep 1; xdotool key shift+Right; sleep 1                  # expand the media file
+xdotool mousemove 700 800 mousedown 1 mousemove 900 800 mouseup 1; sleep 1                   # wider details
+xdotool mousemove 600 557 mousedown 1 mousemove 600 430 mouseup 1; sleep 1                   # taller details
+xdotool mousemove 20 10 click 1; sleep 2; xdotool mousemove 81 390 click 1; sleep 2           # File > Export Objects
+xdotool mousemove 429 440 click 1; sleep 4                                                   # > FunXMPP...
+dialog=$(xdotool search --name 'Export · FunXMPP object list' | tail -n 1)
+xdotool windowmove "$dialog" 600 600 windowsize "$dialog" 790 420; sleep 2
+save_screen docs/wireshark-media.png

@@ -57,8 +57,9 @@ void add_thumbnail(proto_tree *tree, tvbuff_t *plain, const e2e::ProtoItem &i, p
                      pinfo, tree);
 }
 
-// The Message field by field (nested messages as subtrees), its JSON and its texts.
-void add_message(proto_tree *t, tvbuff_t *plain, packet_info *pinfo, const e2e::DecodedMessage &d)
+}  // namespace
+
+void add_protobuf_fields(proto_tree *t, tvbuff_t *plain, packet_info *pinfo, const e2e::DecodedMessage &d, const char *what)
 {
     proto_tree *open[e2e::kMaxProtoDepth + 1] = {t};
     for (const e2e::ProtoItem &i : d.items) {
@@ -80,14 +81,22 @@ void add_message(proto_tree *t, tvbuff_t *plain, packet_info *pinfo, const e2e::
     if (d.error != protobuf::Error::None) {
         const int at = static_cast<int>(d.error_offset);
         proto_tree_add_expert_format(t, pinfo, &hf.ei_bad_message, plain, at, tvb_reported_length_remaining(plain, at),
-                                     "The Message protobuf does not parse at byte %d: %s", at, protobuf::error_text(d.error));
+                                     "The %s protobuf does not parse at byte %d: %s", what, at, protobuf::error_text(d.error));
     } else if (d.too_deep) {
         proto_tree_add_expert_format(t, pinfo, &hf.ei_bad_message, plain, 0, 0,
-                                     "The Message nests deeper than %u messages: not read beyond", e2e::kMaxProtoDepth);
+                                     "The %s nests deeper than %u messages: not read beyond", what, e2e::kMaxProtoDepth);
     } else if (d.misread) {
         proto_tree_add_expert_format(t, pinfo, &hf.ei_bad_message, plain, 0, 0,
                                      "A field's wire type, or its packed values, do not fit its type in WAProto.proto");
     }
+}
+
+namespace {
+
+// The Message field by field (nested messages as subtrees), the files it names, its JSON and its texts.
+void add_message(proto_tree *t, tvbuff_t *plain, packet_info *pinfo, const e2e::DecodedMessage &d)
+{
+    add_protobuf_fields(t, plain, pinfo, d, "Message");
     if (!d.ok())
         return;
     add_media_links(t, plain, pinfo, d);

@@ -9,6 +9,7 @@
 #include <epan/expert.h>
 #include <epan/packet.h>
 
+#include "codec/proto_json.hpp"
 #include "codec/signal_envelope.hpp"
 
 namespace funxmpp::ws {
@@ -29,6 +30,12 @@ EnvelopeSays envelope_says(tvbuff_t *tvb, int offset, int size, e2e::EnvelopeTyp
 EnvelopeSays plaintext_says(tvbuff_t *tvb, int offset, int size, packet_info *pinfo, bool want_json);
 // Adds a <plaintext> element's Message, field by field.
 void add_plaintext(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int size);
+
+// A protobuf read with WAProto's names, field by field at its bytes in `plain` (nested messages
+// as subtrees; funxmpp.e2e.field), and what does not parse or fit said where it is (of the
+// message type `what`).
+void add_protobuf_fields(proto_tree *tree, tvbuff_t *plain, packet_info *pinfo, const e2e::DecodedMessage &d,
+                         const char *what);
 
 // An <enc> whose content is not bytes (a token, packed digits, a JID): said, not read.
 void add_envelope_not_bytes(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int length,

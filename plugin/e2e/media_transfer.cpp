@@ -16,9 +16,11 @@ extern "C" {  // no C++ guard of their own before Wireshark 4.2
 #include <unordered_map>
 #include <vector>
 
+#include "codec/inflate.hpp"
 #include "codec/media_file.hpp"
 #include "codec/text.hpp"
 #include "cpp_scope.hpp"
+#include "e2e/envelope_view.hpp"
 #include "noise/noise_keys.hpp"
 
 namespace funxmpp::ws {
@@ -27,7 +29,7 @@ namespace {
 
 struct MediaFields {
     int media = -1, kind = -1, mimetype = -1, field = -1, file_name = -1, message_frame = -1, mac = -1,
-        file_hash = -1, size = -1, file = -1, transfer_frame = -1;
+        file_hash = -1, size = -1, file = -1, transfer_frame = -1, history = -1;
     int ett_media = -1, ett_file = -1;
     expert_field ei_bad_mac = EI_INIT, ei_bad_hash = EI_INIT, ei_malformed = EI_INIT, ei_truncated = EI_INIT,
                  ei_unknown_type = EI_INIT, ei_no_transfer = EI_INIT, ei_transfer_earlier = EI_INIT;
@@ -87,6 +89,7 @@ struct Transfer {
     bool named;
     bool known_kind;
     const char *label, *mimetype, *field, *file_name, *export_name;
+    bool history;  // a history sync blob: zlib, then a HistorySync protobuf
     guint32 message_frame;
     e2e::MediaFault fault;
     bool hash_checked;
@@ -124,6 +127,7 @@ Transfer find_transfer(packet_info *pinfo, const guint8 *body, guint size)
         t.message_frame = n.message_frame;
         if (r.kind == nullptr)
             return;
+        t.history = std::string_view(r.kind->hkdf_type) == "History";
         const e2e::OpenedMedia o = e2e::open_media(bytes, r.media_key, r.kind->hkdf_type, r.file_sha256);
         t.fault = o.fault;
         t.hash_checked = o.hash_checked;
@@ -160,6 +164,7 @@ tap_packet_status export_packet(void *tapdata, packet_info *pinfo, epan_dissect_
 }
 
 // The media server's side of the exchange: the receiver of a request, the sender of a response.
+// (Within HTTP, what the media-type table and the heuristics are handed is HTTP's message info.)
 const char *server_of(packet_info *pinfo, const void *data)
 {
     const auto *info = static_cast<const http_message_info_t *>(data);
@@ -199,12 +204,52 @@ void add_verdict(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, proto_item *t
     proto_item_append_text(top, " [not verified: nothing exported]");
 }
 
+// A history sync blob inflated (bounded: a small body may claim gigabytes) and read as
+// WAProto's HistorySync, field by field like a Message.
+constexpr std::size_t kMaxHistory = 256u << 20;
+void add_history(proto_tree *t, tvbuff_t *file, packet_info *pinfo)
+{
+    static e2e::DecodedMessage read;  // the last one read: a pointer to it is plain data
+    const guint size = tvb_captured_length(file);
+    const guint8 *bytes = tvb_get_ptr(file, 0, size);
+    InflateCheck check = InflateCheck::Damaged;
+    guint8 *inflated = nullptr;
+    guint inflated_size = 0;
+    const e2e::DecodedMessage *decoded = nullptr;
+    cpp_scope([&] {
+        std::vector<std::uint8_t> out;
+        check = inflate_bounded(bytes, size, kMaxHistory, &out);
+        if (check != InflateCheck::Whole)
+            return;
+        static const e2e::ProtoSchema &schema = e2e::waproto_schema();
+        static const int history = schema.message_index("HistorySync");
+        inflated = static_cast<guint8 *>(wmem_memdup(pinfo->pool, out.data(), out.size()));
+        inflated_size = static_cast<guint>(out.size());
+        read = e2e::decode_message(schema, history, out.data(), out.size());
+        decoded = &read;
+    });
+    if (check != InflateCheck::Whole || decoded == nullptr) {
+        proto_tree_add_expert_format(t, pinfo, &mf.ei_malformed, file, 0, static_cast<gint>(size),
+                                     check == InflateCheck::TooLarge
+                                         ? "The history sync blob inflates to more than %zu MiB: not read"
+                                         : "The history sync blob is not a whole zlib stream: not read",
+                                     kMaxHistory >> 20);
+        return;
+    }
+    tvbuff_t *plain = tvb_new_child_real_data(file, inflated, inflated_size, static_cast<gint>(inflated_size));
+    add_new_data_source(pinfo, plain, "Inflated history sync");
+    proto_item *item = proto_tree_add_item(t, mf.history, plain, 0, -1, ENC_NA);
+    add_protobuf_fields(proto_item_add_subtree(item, mf.ett_file), plain, pinfo, *decoded, "HistorySync");
+}
+
 void add_file(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const Transfer &tr, const void *data)
 {
     tvbuff_t *file = tvb_new_child_real_data(tvb, tr.file, tr.file_size, static_cast<gint>(tr.file_size));
     add_new_data_source(pinfo, file, "Decrypted media file");
     proto_item_set_generated(proto_tree_add_uint64(t, mf.size, file, 0, 0, tr.file_size));
     proto_item *whole = proto_tree_add_item(t, mf.file, file, 0, -1, ENC_NA);
+    if (tr.history)
+        add_history(t, file, pinfo);
     if (std::strncmp(tr.mimetype, "image/", 6) == 0) {
         const char *type = wmem_strndup(pinfo->pool, tr.mimetype, std::strcspn(tr.mimetype, "; "));
         dissector_handle_t picture = dissector_get_string_handle(media_types, type);
@@ -223,7 +268,10 @@ void add_file(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const Transfer &
 bool look_at_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     const guint captured = tvb_captured_length(tvb), reported = tvb_reported_length(tvb);
-    if (captured == 0 || !media_files_collected())
+    // Media travel in HTTP bodies; the media-type table also serves other carriers (mail, SIP,
+    // MQTT, ...), whose data is not HTTP's.
+    if (captured == 0 || !media_files_collected() ||
+        !(proto_is_frame_protocol(pinfo->layers, "http") || proto_is_frame_protocol(pinfo->layers, "http2")))
         return false;
     if (captured < reported) {
         proto_item *top = proto_tree_add_item(tree, mf.media, tvb, 0, -1, ENC_NA);
@@ -399,6 +447,8 @@ void register_media_transfer(int proto, expert_module_t *expert)
                     "The decrypted file's size in bytes", HFILL}},
         {&mf.file, {"Decrypted file", "funxmpp.media.file", FT_BYTES, BASE_NONE, nullptr, 0x0,
                     "The media file, decrypted and verified", HFILL}},
+        {&mf.history, {"History sync", "funxmpp.media.history", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                       "A history sync blob inflated: WAProto's HistorySync, field by field", HFILL}},
         {&mf.transfer_frame, {"Transferred in frame", "funxmpp.media.transfer_frame", FT_FRAMENUM, BASE_NONE, nullptr,
                               0x0, "The frame of the HTTP body that is the file this message names", HFILL}},
     };

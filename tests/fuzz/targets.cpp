@@ -12,6 +12,7 @@
 #include "codec/encoder.hpp"
 #include "codec/framing.hpp"
 #include "codec/handshake.hpp"
+#include "codec/media_file.hpp"
 #include "codec/noise_stream.hpp"
 #include "codec/protobuf.hpp"
 #include "codec/recording.hpp"
@@ -311,6 +312,28 @@ void envelope(const std::uint8_t *data, std::size_t size)
     require(same(e.ciphertext, back.ciphertext) && same(e.ratchet_key, back.ratchet_key) && same(e.signature, back.signature));
     require(u32(back.counter) == u32(e.counter) && u32(back.iteration) == u32(e.iteration) &&
             u32(back.registration_id) == u32(e.registration_id));
+}
+
+void media(const std::uint8_t *data, std::size_t size)
+{
+    const std::string_view bytes(reinterpret_cast<const char *>(data), size);
+    const e2e::ProtoSchema &schema = e2e::waproto_schema();
+    const e2e::DecodedMessage d = e2e::decode_message(schema, schema.message_index("Message"), data, size);
+    for (const e2e::MediaReference &r : e2e::media_references(schema, d, bytes)) {
+        require(r.offset + r.length <= size && r.file_enc_sha256.size() == 32 && r.media_key.size() <= size);
+        const e2e::OpenedMedia o = e2e::open_media(bytes, r.media_key, r.kind != nullptr ? r.kind->hkdf_type : "Image",
+                                                   r.file_sha256);
+        require(o.fault == e2e::MediaFault::None ? o.file.size() + e2e::kMediaMacLength < size : o.file.empty());
+    }
+    std::string key(e2e::kMediaKeyLength, '\0');
+    bytes.copy(key.data(), std::min(key.size(), size));
+    std::string sealed = e2e::seal_media(bytes, key, "Document");
+    const std::optional<noise::Key32> hash = noise::sha256_digest(bytes);
+    require(!sealed.empty() && hash);
+    const e2e::OpenedMedia o = e2e::open_media(sealed, key, "Document", noise::as_view(*hash));
+    require(o.fault == e2e::MediaFault::None && o.hash_checked && o.file == bytes);
+    sealed[size % sealed.size()] ^= 0x01;
+    require(e2e::open_media(sealed, key, "Document", noise::as_view(*hash)).fault == e2e::MediaFault::Mac);
 }
 
 }  // namespace funxmpp::fuzz

@@ -31,5 +31,9 @@ void handshake(const std::uint8_t *data, std::size_t size);
 // data[0] picks msg, pkmsg or skmsg; the rest is an end-to-end envelope: every range lies
 // within it, and a whole one re-encodes to an envelope with the same values.
 void envelope(const std::uint8_t *data, std::size_t size);
+// The bytes as a Message: every media file it names lies within it, and each opens (the bytes
+// as its body) to a file or a fault; the bytes sealed as a media file open to themselves, and
+// with one byte changed do not.
+void media(const std::uint8_t *data, std::size_t size);
 
 }  // namespace funxmpp::fuzz

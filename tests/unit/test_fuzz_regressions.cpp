@@ -47,5 +47,6 @@ TEST(FuzzRegressions, Handshake) { replay("handshake", funxmpp::fuzz::handshake)
 TEST(FuzzRegressions, Envelope) { replay("envelope", funxmpp::fuzz::envelope); }
 TEST(FuzzRegressions, MdDecoder) { replay("md_decoder", funxmpp::fuzz::md_decoder); }
 TEST(FuzzRegressions, NoiseStream) { replay("noise_stream", funxmpp::fuzz::noise_stream); }
+TEST(FuzzRegressions, Media) { replay("media", funxmpp::fuzz::media); }
 
 }  // namespace

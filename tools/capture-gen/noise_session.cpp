@@ -452,7 +452,7 @@ void NoiseSession::define_media(int number, const std::string &rest)
     }
     const e2e::ProtoField *holder = nullptr;
     try {
-        holder = &media_holder(m.field);
+        holder = media_path(m.field).back();
     } catch (const XmlError &e) {
         fail(number, e.what());
     }

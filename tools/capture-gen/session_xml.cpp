@@ -293,21 +293,30 @@ std::map<std::string, ScriptMedia> &script_media()
     return media;
 }
 
-const e2e::ProtoField &media_holder(const std::string &field)
+std::vector<const e2e::ProtoField *> media_path(const std::string &path)
 {
     const e2e::ProtoSchema &schema = e2e::waproto_schema();
-    const e2e::ProtoMessage &top = schema.messages[static_cast<std::size_t>(schema.message_index("Message"))];
-    const auto holder = std::find_if(top.fields.begin(), top.fields.end(),
-                                     [&](const e2e::ProtoField &f) { return f.name == field; });
-    if (holder == top.fields.end() || holder->kind != e2e::ProtoKind::Message)
-        throw XmlError("media: Message has no message field " + field);
-    return *holder;
+    std::vector<const e2e::ProtoField *> out;
+    int at = schema.message_index("Message");
+    for (std::size_t start = 0; start <= path.size();) {
+        const std::size_t dot = std::min(path.find('.', start), path.size());
+        const std::string name = path.substr(start, dot - start);
+        const std::vector<e2e::ProtoField> &fields = schema.messages[static_cast<std::size_t>(at)].fields;
+        const auto f = std::find_if(fields.begin(), fields.end(), [&](const e2e::ProtoField &g) { return g.name == name; });
+        if (f == fields.end() || f->kind != e2e::ProtoKind::Message)
+            throw XmlError("media: no message field " + name + " in " + schema.messages[static_cast<std::size_t>(at)].name);
+        out.push_back(&*f);
+        at = f->target;
+        start = dot + 1;
+    }
+    return out;
 }
 
 std::string media_message(const ScriptMedia &m)
 {
     const e2e::ProtoSchema &schema = e2e::waproto_schema();
-    const e2e::ProtoField *holder = &media_holder(m.field);
+    const std::vector<const e2e::ProtoField *> path = media_path(m.field);
+    const e2e::ProtoField *holder = path.back();
     const std::map<std::string, std::string> bytes = {
         {"url", "https://mmg.whatsapp.net" + m.direct_path}, {"mimetype", m.mimetype},
         {"fileSha256", m.file_sha256}, {"mediaKey", m.media_key}, {"fileEncSha256", m.file_enc_sha256},
@@ -321,9 +330,12 @@ std::string media_message(const ScriptMedia &m)
         else if (f.name == "ptt" && m.ptt)
             protobuf::put_uint(inner, f.number, 1);
     }
-    std::string message;
-    protobuf::put_bytes(message, holder->number, inner);
-    return message;
+    for (auto f = path.rbegin(); f != path.rend(); ++f) {  // wrapped from the inside out
+        std::string outer;
+        protobuf::put_bytes(outer, (*f)->number, inner);
+        inner = std::move(outer);
+    }
+    return inner;
 }
 
 Node parse_stanza(const std::string &xml, std::mt19937 &rng)

@@ -41,7 +41,7 @@ std::vector<std::string> &recorded_signal_keys();
 // A media file of the end-to-end layer (DESIGN 2.9) a script defines: what its message says
 // and the encrypted body its transfer carries.
 struct ScriptMedia {
-    std::string field;  // the Message field naming it, e.g. imageMessage
+    std::string field;  // the Message field naming it, e.g. imageMessage (a dotted path nests it)
     std::string mimetype, file_name, direct_path;
     bool ptt = false;
     std::uint64_t file_length = 0;
@@ -49,8 +49,9 @@ struct ScriptMedia {
     std::string enc;                                      // the body
 };
 std::map<std::string, ScriptMedia> &script_media();
-// The field of Message (the built-in WAProto schema) named `field`, a message; throws XmlError.
-const e2e::ProtoField &media_holder(const std::string &field);
+// The message fields of a dotted path from Message (the built-in WAProto schema), e.g.
+// "imageMessage" or "protocolMessage.historySyncNotification"; throws XmlError.
+std::vector<const e2e::ProtoField *> media_path(const std::string &path);
 // The Message naming it, with the field numbers of the built-in WAProto schema.
 std::string media_message(const ScriptMedia &m);
 
