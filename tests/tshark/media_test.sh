@@ -134,6 +134,24 @@ tree_of >"$WORK/tree-one"
 check "the transfers after their messages: the same tree in one pass and two" same "$WORK/tree-one" <(tree_of -2)
 check "  (and there is one)" test "$(grep -c 'WhatsApp media file' "$WORK/tree-one")" = 8
 
+# A download over HTTP/2 (h2c, the body in three DATA frames that Wireshark reassembles).
+head -c 40000 /dev/urandom >"$WORK/big.bin"
+{
+    printf 'version 6.3\ntransport tcp\nstart 1700012000.0\nseed 13\n'
+    printf 'media doc documentMessage application/octet-stream file big.bin name big.bin\n'
+    printf 'client 10.64.6.2:51700\nserver 10.64.6.1:5222\nanalyst-keylog client\nconnect\n'
+    printf 'prologue\nc client-hello\nsend c\ns server-hello\nsend s\nc client-finish\nsend c\n'
+    printf 's <message from="4915112345678@s.whatsapp.net" id="3EB0H2" type="media"><enc v="2" type="msg">{{signal-media msg doc}}</enc></message>\nsend s\nclose\n'
+    printf 'analyst-keylog none\nclient 10.64.6.2:40003\nserver 10.64.6.9:80\nconnect\nc http2-media-get doc\nsend c\ns http2-media doc\nsend s\nclose\n'
+} >"$WORK/h2.session"
+(cd "$WORK" && "$capture_gen" h2.session h2 >/dev/null) || { echo "FAIL capture-gen"; exit 1; }
+chmod a+r "$WORK"/h2.*
+rm -rf "$WORK/out" && mkdir -m 777 "$WORK/out"
+run_tshark -r "$WORK/h2.pcap" -o "funxmpp.noise_keylog:$WORK/h2.keylog" -q --export-objects "funxmpp,$WORK/out" >/dev/null 2>&1
+check "HTTP/2: the file exported, byte for byte" cmp -s "$WORK/big.bin" "$WORK/out/big.bin"
+check "  shown on the packet that ends its body" test "$(run_tshark -r "$WORK/h2.pcap" -o "funxmpp.noise_keylog:$WORK/h2.keylog" \
+    -T fields -E occurrence=f -e http2.streamid -e funxmpp.media.message_frame -Y funxmpp.media 2>/dev/null)" = "$(printf '1\t10')"
+
 # A body the snapshot length cut: said, not exported; its message notes that no whole body came.
 {
     printf 'version 6.3\ntransport tcp\nstart 1700011000.0\nseed 12\n'

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <utility>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <iostream>
 #include <array>
@@ -476,18 +477,76 @@ void NoiseSession::define_media(int number, const std::string &rest)
     script_media()[name] = std::move(m);
 }
 
+namespace {
+
+// An HTTP/2 frame (RFC 9113 4.1).
+std::string h2_frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream, std::string_view payload)
+{
+    std::string f;
+    for (int shift : {16, 8, 0})
+        f += static_cast<char>((payload.size() >> shift) & 0xFF);
+    f += static_cast<char>(type);
+    f += static_cast<char>(flags);
+    for (int shift : {24, 16, 8, 0})
+        f += static_cast<char>((stream >> shift) & 0xFF);
+    return f + std::string(payload);
+}
+
+// HPACK literal header fields without indexing, new name, no Huffman (RFC 7541 6.2.2); names and
+// values shorter than 127 bytes.
+std::string hpack(std::initializer_list<std::pair<std::string, std::string>> fields)
+{
+    std::string out;
+    for (const auto &[name, value] : fields) {
+        out += '\0';
+        out += static_cast<char>(name.size());
+        out += name;
+        out += static_cast<char>(value.size());
+        out += value;
+    }
+    return out;
+}
+
+// An h2c (prior knowledge) exchange on stream 1: the client's preface, SETTINGS and GET, or the
+// server's SETTINGS, its answer's HEADERS and the body in DATA frames of at most 16,384 bytes.
+std::string http2_media(int side, const ScriptMedia &media)
+{
+    constexpr std::uint8_t kData = 0, kHeaders = 1, kSettings = 4, kEndStream = 1, kEndHeaders = 4;
+    if (side == 0)
+        return "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2_frame(kSettings, 0, 0, "") +
+               h2_frame(kHeaders, kEndHeaders | kEndStream, 1,
+                        hpack({{":method", "GET"}, {":scheme", "https"}, {":authority", "mmg.whatsapp.net"},
+                               {":path", media.direct_path}}));
+    std::string out = h2_frame(kSettings, 0, 0, "") +
+                      h2_frame(kHeaders, kEndHeaders, 1,
+                               hpack({{":status", "200"}, {"content-type", "application/octet-stream"},
+                                      {"content-length", std::to_string(media.enc.size())}}));
+    for (std::size_t at = 0; at < media.enc.size(); at += 16384) {
+        const std::string_view chunk = std::string_view(media.enc).substr(at, 16384);
+        out += h2_frame(kData, at + chunk.size() == media.enc.size() ? kEndStream : 0, 1, chunk);
+    }
+    return out;
+}
+
+}  // namespace
+
 // c http-media NAME: the upload (a POST of the body); c http-media-get NAME: a download's GET;
-// s http-media NAME: the answer carrying the body.
+// s http-media NAME: the answer carrying the body; c http2-media-get NAME / s http2-media NAME:
+// the same download over h2c, alone on its connection.
 std::string NoiseSession::http_media(int number, int side, const std::string &rest)
 {
     std::istringstream args(rest);
     std::string kind, name;
     args >> kind >> name;
     const auto m = script_media().find(name);
-    if (m == script_media().end() || (kind != "http-media" && kind != "http-media-get") ||
-        (side == 1 && kind != "http-media"))
-        fail(number, "c http-media NAME, c http-media-get NAME, s http-media NAME (after its media line)");
+    const bool h2 = kind == (side == 0 ? "http2-media-get" : "http2-media");
+    if (m == script_media().end() || (!h2 && kind != "http-media" && kind != "http-media-get") ||
+        (side == 1 && kind == "http-media-get"))
+        fail(number, "c http-media NAME, c http-media-get NAME, s http-media NAME, c http2-media-get NAME, "
+                     "s http2-media NAME (after its media line)");
     const ScriptMedia &media = m->second;
+    if (h2)
+        return http2_media(side, media);
     if (kind == "http-media-get")
         return "GET " + media.direct_path + " HTTP/1.1\r\nHost: mmg.whatsapp.net\r\nUser-Agent: capture-gen\r\n\r\n";
     const std::string length = std::to_string(media.enc.size());
@@ -675,7 +734,7 @@ void NoiseSession::line(int number, const std::string &text)
         queue(side, {len24(payload->size()) + *payload, ""});
     } else if (cmd == "media") {
         define_media(number, rest);
-    } else if ((cmd == "c" || cmd == "s") && rest.rfind("http-media", 0) == 0) {
+    } else if ((cmd == "c" || cmd == "s") && (rest.rfind("http-media", 0) == 0 || rest.rfind("http2-media", 0) == 0)) {
         queue(side, {http_media(number, side, rest), ""});
     } else if ((cmd == "c" || cmd == "s") && rest.rfind("bytes ", 0) == 0) {
         std::optional<std::string> bytes = parse_hex(rest.substr(6));

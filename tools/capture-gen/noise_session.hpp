@@ -52,6 +52,9 @@
 //   c http-media NAME / c http-media-get NAME / s http-media NAME
 //                               queue an upload (POST of the body), a download's GET, or the
 //                               answer carrying the body (HTTP/1.1, application/octet-stream)
+//   c http2-media-get NAME / s http2-media NAME
+//                               the download over h2c (prior knowledge), stream 1 of its own
+//                               connection: preface, SETTINGS, HEADERS, DATA frames
 // Outputs: .noise ("<packet>\t<field>\t<value>", and "_ws.col.Info" lines where no decrypted
 // stanza's summary is in the column), .expert, .keylog (the analyst's DESIGN 2.6 lines),
 // .plain ("<packet>\t<c|s>\t<xml>" per transport frame's node), and the FunXMPP outputs
