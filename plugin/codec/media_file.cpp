@@ -187,11 +187,22 @@ std::string extension_for_mimetype(std::string_view mimetype)
 std::vector<MediaReference> media_references(const ProtoSchema &schema, const DecodedMessage &decoded,
                                              std::string_view message)
 {
+    // The message types that can name a file: those with a fileEncSha256 field (of the schema
+    // seen last; in the dissector there is one).
+    static const ProtoSchema *seen = nullptr;
+    static std::vector<bool> names_files;
+    if (seen != &schema) {
+        names_files.assign(schema.messages.size(), false);
+        for (std::size_t t = 0; t < names_files.size(); ++t)
+            for (const ProtoField &f : schema.messages[t].fields)
+                names_files[t] = names_files[t] || f.name == "fileEncSha256";
+        seen = &schema;
+    }
     std::vector<MediaReference> out;
-    const std::vector<ProtoItem> &items = decoded.items;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        const ProtoItem &m = items[i];
-        if (!m.message || m.message_type < 0)
+    for (const ProtoItem &m : decoded.items) {
+        if (!m.message || m.message_type < 0 || static_cast<std::size_t>(m.message_type) >= names_files.size() ||
+            !names_files[static_cast<std::size_t>(m.message_type)] ||
+            m.value_offset + m.value_length > message.size())
             continue;
         MediaReference r;
         r.message_type = schema.messages[static_cast<std::size_t>(m.message_type)].name;
@@ -199,13 +210,15 @@ std::vector<MediaReference> media_references(const ProtoSchema &schema, const De
         r.field = m.name;
         r.offset = m.offset;
         r.length = m.length;
-        // Its own fields: the items right after it, one deeper (deeper ones are nested messages').
-        for (std::size_t j = i + 1; j < items.size() && items[j].depth > m.depth; ++j) {
-            const ProtoItem &f = items[j];
-            if (f.depth != m.depth + 1)
+        // Its fields read from its own bytes: the whole Message's display items may stop short of them.
+        const std::string_view own = message.substr(m.value_offset, m.value_length);
+        const DecodedMessage fields = decode_message(schema, m.message_type,
+                                                     reinterpret_cast<const std::uint8_t *>(own.data()), own.size(), false);
+        for (const ProtoItem &f : fields.items) {
+            if (f.depth != 0)
                 continue;
-            const std::string_view value = f.value_offset + f.value_length <= message.size()
-                                               ? message.substr(f.value_offset, f.value_length)
+            const std::string_view value = f.value_offset + f.value_length <= own.size()
+                                               ? own.substr(f.value_offset, f.value_length)
                                                : std::string_view();
             if (f.name == "mediaKey")
                 r.media_key = value;

@@ -63,7 +63,8 @@ OpenedMedia open_media(std::string_view enc, std::string_view media_key, std::st
 std::string seal_media(std::string_view file, std::string_view media_key, std::string_view hkdf_type);
 
 // A media file a Message names: one message of a media type (or any message carrying a
-// fileEncSha256, so that an unknown type is said, not skipped), wherever it nests.
+// fileEncSha256, so that an unknown type is said, not skipped), wherever it nests among the
+// Message's display items (its own fields are read from its bytes).
 struct MediaReference {
     const MediaKind *kind = nullptr;  // nullptr: a type whose key schedule is unknown
     std::string message_type;         // its WAProto name

@@ -454,7 +454,8 @@ private:
 
 }  // namespace
 
-DecodedMessage decode_message(const ProtoSchema &schema, int message_index, const std::uint8_t *data, std::size_t size)
+DecodedMessage decode_message(const ProtoSchema &schema, int message_index, const std::uint8_t *data, std::size_t size,
+                              bool with_json)
 {
     DecodedMessage out;
     if (message_index < 0 || static_cast<std::size_t>(message_index) >= schema.messages.size())
@@ -462,6 +463,8 @@ DecodedMessage decode_message(const ProtoSchema &schema, int message_index, cons
     Decoder d(schema, out);
     d.top_ = data;
     d.items(message_index, data, 0, size, 0);
+    if (!with_json)
+        return out;
     // The JSON pass reads the same bytes again: keep only the first pass's error.
     const protobuf::Error error = out.error;
     const std::size_t error_offset = out.error_offset;

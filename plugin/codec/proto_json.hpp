@@ -51,6 +51,8 @@ struct DecodedMessage {
     bool ok() const { return error == protobuf::Error::None && !too_deep && !misread; }
 };
 
-DecodedMessage decode_message(const ProtoSchema &schema, int message_index, const std::uint8_t *data, std::size_t size);
+// `with_json` false: items and texts only (json stays empty).
+DecodedMessage decode_message(const ProtoSchema &schema, int message_index, const std::uint8_t *data, std::size_t size,
+                              bool with_json = true);
 
 }  // namespace funxmpp::e2e

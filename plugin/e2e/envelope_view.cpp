@@ -93,13 +93,15 @@ void add_protobuf_fields(proto_tree *t, tvbuff_t *plain, packet_info *pinfo, con
 
 namespace {
 
-// The Message field by field (nested messages as subtrees), the files it names, its JSON and its texts.
-void add_message(proto_tree *t, tvbuff_t *plain, packet_info *pinfo, const e2e::DecodedMessage &d)
+// The Message field by field (nested messages as subtrees), the files it names (`decrypted`: an
+// end-to-end one; a channel's files are not encrypted), its JSON and its texts.
+void add_message(proto_tree *t, tvbuff_t *plain, packet_info *pinfo, const e2e::DecodedMessage &d, bool decrypted)
 {
     add_protobuf_fields(t, plain, pinfo, d, "Message");
     if (!d.ok())
         return;
-    add_media_links(t, plain, pinfo, d);
+    if (decrypted)
+        add_media_links(t, plain, pinfo, d);
     for (const std::string &text : d.texts)
         proto_tree_add_string(t, hf.text, plain, 0, 0, text.c_str());
     proto_item_set_generated(proto_tree_add_string(t, hf.json, plain, 0, 0, d.json.c_str()));
@@ -140,7 +142,7 @@ void add_payload(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, int offset, c
                                               static_cast<gint>(o.message_length));
     add_new_data_source(pinfo, plain, "Decrypted Signal payload");
     proto_item *whole = proto_tree_add_item(t, hf.plaintext, plain, 0, -1, ENC_NA);
-    add_message(proto_item_add_subtree(whole, hf.ett_payload), plain, pinfo, *o.decoded);
+    add_message(proto_item_add_subtree(whole, hf.ett_payload), plain, pinfo, *o.decoded, true);
 }
 
 }  // namespace
@@ -268,7 +270,7 @@ void add_plaintext(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offs
     proto_tree *t = proto_item_add_subtree(whole, hf.ett_payload);
     proto_item_set_generated(proto_tree_add_string(t, hf.type, tvb, offset, 0, "plaintext"));
     if (d != nullptr)
-        add_message(t, tvb_new_subset_length(tvb, offset, size), pinfo, *d);
+        add_message(t, tvb_new_subset_length(tvb, offset, size), pinfo, *d, false);
 }
 
 EnvelopeSays envelope_says(tvbuff_t *tvb, int offset, int size, EnvelopeType type, packet_info *pinfo, bool want_json)

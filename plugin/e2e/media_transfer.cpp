@@ -5,15 +5,16 @@
 #include <epan/export_object.h>
 #include <epan/tap.h>
 #include <epan/to_str.h>
-extern "C" {  // no C++ guard of their own before Wireshark 4.2
-#include <epan/dissectors/packet-http.h>
+extern "C" {  // no C++ guard of its own before Wireshark 4.2
 #include <epan/show_exception.h>
 }
 
 #include <cstring>
 #include <optional>
 #include <string>
+#include <iterator>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "codec/inflate.hpp"
@@ -37,8 +38,18 @@ struct MediaFields {
 };
 MediaFields mf;
 
-dissector_handle_t data_handle, octet_stream_handle;
+int media_proto = -1;
+dissector_handle_t body_handle, media_handle;
 dissector_table_t media_types;
+
+// The content types media hosts may give an encrypted file, each with the dissector Wireshark
+// had for it (called for every body that is not a named file); bodies of other types, and of
+// none, reach the "media" and "http" heuristics (HTTP/1.1 only: HTTP/2 has none).
+constexpr const char *kBodyTypes[] = {
+    "application/octet-stream", "binary/octet-stream", "application/x-binary", "image/jpeg", "image/png",
+    "image/webp", "image/gif", "video/mp4", "audio/ogg", "audio/mpeg", "audio/mp4", "audio/aac", "application/pdf",
+};
+dissector_handle_t previous_handles[std::size(kBodyTypes)];
 
 // The files messages named, by fileEncSha256, and the bodies the first pass met before any
 // message named them; emptied when the capture file closes.
@@ -51,6 +62,9 @@ struct Named {
 std::vector<Named> named;
 std::unordered_map<std::string, std::size_t> named_by_hash;
 std::unordered_map<std::string, guint32> unnamed_bodies;
+// The sizes of the encrypted bodies of named files (fileLength padded to blocks, and the MAC):
+// a body cut short is said only when its full size is one of them.
+std::unordered_set<std::uint64_t> body_sizes;
 
 void forget_media()
 {
@@ -58,6 +72,7 @@ void forget_media()
         std::vector<Named>().swap(named);
         std::unordered_map<std::string, std::size_t>().swap(named_by_hash);
         std::unordered_map<std::string, guint32>().swap(unnamed_bodies);
+        std::unordered_set<std::uint64_t>().swap(body_sizes);
     });
 }
 
@@ -114,7 +129,7 @@ Transfer find_transfer(packet_info *pinfo, const guint8 *body, guint size)
             return;
         }
         Named &n = named[found->second];
-        if (n.transfer_frame == 0)
+        if (n.transfer_frame == 0 && !PINFO_FD_VISITED(pinfo))
             n.transfer_frame = pinfo->num;
         const e2e::MediaReference &r = n.ref;
         t.named = true;
@@ -163,13 +178,12 @@ tap_packet_status export_packet(void *tapdata, packet_info *pinfo, epan_dissect_
     return TAP_PACKET_REDRAW;
 }
 
-// The media server's side of the exchange: the receiver of a request, the sender of a response.
-// (Within HTTP, what the media-type table and the heuristics are handed is HTTP's message info.)
-const char *server_of(packet_info *pinfo, const void *data)
+// The media server's side of the exchange: the end with the lower port (443 against a client's
+// ephemeral one). What HTTP hands the body's dissector does not say reliably whether it is a
+// request (HTTP/2 says neither, the heuristics get nothing).
+const char *server_of(packet_info *pinfo)
 {
-    const auto *info = static_cast<const http_message_info_t *>(data);
-    const bool request = info != nullptr && info->type == HTTP_REQUEST;
-    return address_to_display(pinfo->pool, request ? &pinfo->dst : &pinfo->src);
+    return address_to_display(pinfo->pool, pinfo->srcport < pinfo->destport ? &pinfo->src : &pinfo->dst);
 }
 
 void add_verdict(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, proto_item *top, const Transfer &tr)
@@ -205,18 +219,19 @@ void add_verdict(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, proto_item *t
 }
 
 // A history sync blob inflated (bounded: a small body may claim gigabytes) and read as
-// WAProto's HistorySync, field by field like a Message.
-constexpr std::size_t kMaxHistory = 256u << 20;
+// WAProto's HistorySync, field by field like a Message (its first kMaxProtoItems fields; no JSON).
+// Only for a tree: nothing else reads it.
+constexpr std::size_t kMaxHistory = 64u << 20;
 void add_history(proto_tree *t, tvbuff_t *file, packet_info *pinfo)
 {
-    static e2e::DecodedMessage read;  // the last one read: a pointer to it is plain data
+    static e2e::DecodedMessage read;  // the one being shown: a pointer to it is plain data
     const guint size = tvb_captured_length(file);
     const guint8 *bytes = tvb_get_ptr(file, 0, size);
     InflateCheck check = InflateCheck::Damaged;
     guint8 *inflated = nullptr;
     guint inflated_size = 0;
     const e2e::DecodedMessage *decoded = nullptr;
-    cpp_scope([&] {
+    const bool done = cpp_scope([&] {
         std::vector<std::uint8_t> out;
         check = inflate_bounded(bytes, size, kMaxHistory, &out);
         if (check != InflateCheck::Whole)
@@ -225,47 +240,65 @@ void add_history(proto_tree *t, tvbuff_t *file, packet_info *pinfo)
         static const int history = schema.message_index("HistorySync");
         inflated = static_cast<guint8 *>(wmem_memdup(pinfo->pool, out.data(), out.size()));
         inflated_size = static_cast<guint>(out.size());
-        read = e2e::decode_message(schema, history, out.data(), out.size());
+        read = e2e::decode_message(schema, history, out.data(), out.size(), false);
         decoded = &read;
     });
-    if (check != InflateCheck::Whole || decoded == nullptr) {
-        proto_tree_add_expert_format(t, pinfo, &mf.ei_malformed, file, 0, static_cast<gint>(size),
-                                     check == InflateCheck::TooLarge
-                                         ? "The history sync blob inflates to more than %zu MiB: not read"
-                                         : "The history sync blob is not a whole zlib stream: not read",
-                                     kMaxHistory >> 20);
+    if (!done || check != InflateCheck::Whole || decoded == nullptr) {
+        proto_tree_add_expert_format(t, pinfo, &mf.ei_malformed, file, 0, static_cast<gint>(size), "%s",
+                                     !done ? "The history sync blob could not be read: out of memory"
+                                     : check == InflateCheck::TooLarge
+                                         ? "The history sync blob inflates to more than 64 MiB: not read"
+                                         : "The history sync blob is not a whole zlib stream: not read");
         return;
     }
     tvbuff_t *plain = tvb_new_child_real_data(file, inflated, inflated_size, static_cast<gint>(inflated_size));
     add_new_data_source(pinfo, plain, "Inflated history sync");
     proto_item *item = proto_tree_add_item(t, mf.history, plain, 0, -1, ENC_NA);
     add_protobuf_fields(proto_item_add_subtree(item, mf.ett_file), plain, pinfo, *decoded, "HistorySync");
+    cpp_scope([] { read = e2e::DecodedMessage{}; });
 }
 
-void add_file(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const Transfer &tr, const void *data)
+// The dissector Wireshark has for a content type (before this plugin took it), or nullptr.
+dissector_handle_t wireshark_handle_for(const char *type)
+{
+    for (std::size_t i = 0; i < std::size(kBodyTypes); ++i)
+        if (g_ascii_strcasecmp(type, kBodyTypes[i]) == 0)
+            return previous_handles[i];
+    dissector_handle_t h = dissector_get_string_handle(media_types, type);
+    return h != body_handle ? h : nullptr;
+}
+
+void add_file(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const Transfer &tr)
 {
     tvbuff_t *file = tvb_new_child_real_data(tvb, tr.file, tr.file_size, static_cast<gint>(tr.file_size));
     add_new_data_source(pinfo, file, "Decrypted media file");
     proto_item_set_generated(proto_tree_add_uint64(t, mf.size, file, 0, 0, tr.file_size));
     proto_item *whole = proto_tree_add_item(t, mf.file, file, 0, -1, ENC_NA);
-    if (tr.history)
+    if (tr.history && t != nullptr)
         add_history(t, file, pinfo);
-    if (std::strncmp(tr.mimetype, "image/", 6) == 0) {
+    if (std::strncmp(tr.mimetype, "image/", 6) == 0 && t != nullptr) {
         const char *type = wmem_strndup(pinfo->pool, tr.mimetype, std::strcspn(tr.mimetype, "; "));
-        dissector_handle_t picture = dissector_get_string_handle(media_types, type);
-        if (picture != nullptr && picture != octet_stream_handle)
+        if (dissector_handle_t picture = wireshark_handle_for(type); picture != nullptr)
             show_picture(picture, file, pinfo, proto_item_add_subtree(whole, mf.ett_file));
     }
     if (have_tap_listener(mf.eo_tap)) {
         auto *e = wmem_new(pinfo->pool, MediaExport);
-        *e = MediaExport{server_of(pinfo, data), tr.mimetype, tr.export_name, tr.file, tr.file_size};
+        *e = MediaExport{server_of(pinfo), tr.mimetype, tr.export_name, tr.file, tr.file_size};
         tap_queue_packet(mf.eo_tap, pinfo, e);
     }
 }
 
-// Whether the body is a media file a message named (or one cut short that might be): then it
-// is shown here, and true.
-bool look_at_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+// Whether a body cut short has the size of a named file's (in the packet's pool, no C++ here).
+bool could_be_named_file(guint reported)
+{
+    bool found = false;
+    cpp_scope([&] { found = body_sizes.count(reported) > 0; });
+    return found;
+}
+
+// Whether the body is a media file a message named (or one cut short that has such a file's
+// size): then it is shown here, and true.
+bool look_at_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     const guint captured = tvb_captured_length(tvb), reported = tvb_reported_length(tvb);
     // Media travel in HTTP bodies; the media-type table also serves other carriers (mail, SIP,
@@ -274,12 +307,14 @@ bool look_at_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
         !(proto_is_frame_protocol(pinfo->layers, "http") || proto_is_frame_protocol(pinfo->layers, "http2")))
         return false;
     if (captured < reported) {
+        if (!could_be_named_file(reported))
+            return false;
         proto_item *top = proto_tree_add_item(tree, mf.media, tvb, 0, -1, ENC_NA);
         proto_item_append_text(top, ": HTTP body cut short");
         proto_tree *t = proto_item_add_subtree(top, mf.ett_media);
         proto_tree_add_expert_format(t, pinfo, &mf.ei_truncated, tvb, 0, captured,
-                                     "HTTP body cut short (%u of %u bytes in the capture): if it is a media file, "
-                                     "it cannot be checked, and nothing is exported",
+                                     "HTTP body cut short (%u of %u bytes in the capture), of the size of a media "
+                                     "file a message names: it cannot be checked, and nothing is exported",
                                      captured, reported);
         call_data_dissector(tvb, pinfo, t);
         return true;
@@ -309,21 +344,23 @@ bool look_at_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
         return true;
     }
     col_append_fstr(pinfo->cinfo, COL_INFO, " [WhatsApp %s, frame %u: %u bytes]", tr.label, tr.message_frame, tr.file_size);
-    add_file(t, tvb, pinfo, tr, data);
+    add_file(t, tvb, pinfo, tr);
     return true;
 }
 
-// application/octet-stream: ours if a message named it, else Wireshark's data dissector as before.
-int dissect_octet_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+// A body of one of kBodyTypes: ours if a message named it, else what Wireshark had for its type,
+// or where it had none, its media dissector (what HTTP/1.1 calls then).
+int dissect_typed_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    if (look_at_body(tvb, pinfo, tree, data))
+    if (proto_is_protocol_enabled(find_protocol_by_id(media_proto)) && look_at_body(tvb, pinfo, tree))
         return static_cast<int>(tvb_captured_length(tvb));
-    return call_dissector_with_data(data_handle, tvb, pinfo, tree, data);
+    dissector_handle_t previous = pinfo->match_string != nullptr ? wireshark_handle_for(pinfo->match_string) : nullptr;
+    return call_dissector_only(previous != nullptr ? previous : media_handle, tvb, pinfo, tree, data);
 }
 
-ws_bool dissect_body_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+ws_bool dissect_body_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
 {
-    return look_at_body(tvb, pinfo, tree, data);
+    return look_at_body(tvb, pinfo, tree);
 }
 
 }  // namespace
@@ -358,6 +395,8 @@ void note_media_files(packet_info *pinfo, const e2e::DecodedMessage &decoded, st
             const auto [at, added] = named_by_hash.emplace(r.file_enc_sha256, named.size());
             if (!added)
                 continue;  // the first message naming a file is the one shown
+            if (r.file_length && *r.file_length < (std::uint64_t{1} << 40))
+                body_sizes.insert((*r.file_length / 16 + 1) * 16 + e2e::kMediaMacLength);
             Named n;
             n.message_frame = pinfo->num;
             if (const auto body = unnamed_bodies.find(r.file_enc_sha256); body != unnamed_bodies.end()) {
@@ -396,6 +435,10 @@ void add_media_links(proto_tree *tree, tvbuff_t *message, packet_info *pinfo, co
                                   wmem_strdup(pinfo->pool, label_of(r))};
         }
     });
+    if (decoded.items_not_kept > 0)
+        proto_tree_add_expert_format(tree, pinfo, &mf.ei_no_transfer, message, 0, 0,
+                                     "The Message has more than %zu fields: a media file named past them is not looked for",
+                                     e2e::kMaxProtoItems);
     for (std::size_t i = 0; i < count; ++i) {
         const Link &l = links[i];
         const int at = static_cast<int>(l.offset), length = static_cast<int>(l.length);
@@ -473,20 +516,26 @@ void register_media_transfer(int proto, expert_module_t *expert)
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert, ei, array_length(ei));
     mf.eo_tap = register_export_object(proto, export_packet, nullptr);
-    octet_stream_handle = register_dissector("funxmpp_media", dissect_octet_stream, proto);
+    media_proto = proto;
+    // Not the protocol's handle: a body handed to Wireshark's dissector for its type must not
+    // list funxmpp among the frame's protocols (dissect_typed_body asks whether it is enabled).
+    body_handle = create_dissector_handle_with_name_and_description(
+        dissect_typed_body, -1, "funxmpp_media", "WhatsApp media files, else the type's usual dissector");
     register_cleanup_routine(forget_media);
 }
 
 void handoff_media_transfer()
 {
-    data_handle = find_dissector("data");
     media_types = find_dissector_table("media_type");
-    dissector_add_string("media_type", "application/octet-stream", octet_stream_handle);
-    const int proto = dissector_handle_get_protocol_index(octet_stream_handle);
+    media_handle = find_dissector("media");
+    for (std::size_t i = 0; i < std::size(kBodyTypes); ++i) {
+        previous_handles[i] = dissector_get_string_handle(media_types, kBodyTypes[i]);
+        dissector_add_string("media_type", kBodyTypes[i], body_handle);
+    }
     heur_dissector_add("media", dissect_body_heur, "WhatsApp media files in HTTP bodies of other types",
-                       "funxmpp_media_typed", proto, HEURISTIC_ENABLE);
+                       "funxmpp_media_typed", media_proto, HEURISTIC_ENABLE);
     heur_dissector_add("http", dissect_body_heur, "WhatsApp media files in HTTP bodies without a type",
-                       "funxmpp_media_untyped", proto, HEURISTIC_ENABLE);
+                       "funxmpp_media_untyped", media_proto, HEURISTIC_ENABLE);
 }
 
 }  // namespace funxmpp::ws

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Media files of the end-to-end layer found in HTTP bodies (DESIGN 2.9). Every Message the key
-// log opens in the first pass registers the files it names (by fileEncSha256, until the capture
-// file closes); an HTTP/1.1 or HTTP/2 body (over TLS when Wireshark decrypts it) whose SHA-256
-// is one of them is that file: MAC checked, decrypted, fileSha256 checked, shown on the HTTP
-// packet (funxmpp.media) and offered to Export Objects (`--export-objects funxmpp,DIR`). A
-// transfer before the message that names it is found in any later pass; a single pass says so
-// at the message. Nothing that fails a check is shown as the file or exported.
+// log opens registers the files it names (by fileEncSha256, until the capture file closes; in the
+// first pass, unless a key log line comes late); an HTTP/1.1 or HTTP/2 body (over TLS when
+// Wireshark decrypts it) whose SHA-256 is one of them is that file: MAC checked, decrypted,
+// fileSha256 checked, shown on the HTTP packet (funxmpp.media) and offered to Export Objects
+// (`--export-objects funxmpp,DIR`). A transfer before the message that names it is found in any
+// later pass; a single pass says so at the message. Nothing that fails a check is shown as the
+// file or exported. The body's SHA-256 is taken only while a key log is set.
 #pragma once
 
 #include "ws_compat.h"
@@ -20,9 +21,10 @@
 namespace funxmpp::ws {
 
 void register_media_transfer(int proto, expert_module_t *expert);
-// The bodies to look at: application/octet-stream (Wireshark's data dissector otherwise, still
-// called for every other body), bodies of a media type Wireshark has no dissector for, and
-// bodies with no type.
+// The bodies looked at: those of the content types media hosts use (octet-stream, image, audio,
+// video and PDF types: HTTP/1.1 and HTTP/2; Wireshark's dissector for the type still gets every
+// body that is not a named file), and over HTTP/1.1 bodies of any other type or of none (the
+// "media" and "http" heuristics).
 void handoff_media_transfer();
 
 // Whether the first pass must open every end-to-end payload: the key log is set, so the media

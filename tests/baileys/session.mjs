@@ -529,7 +529,8 @@ async function startRelay (targetPort) {
   return relay
 }
 
-// --- pcap: Ethernet/IPv4/TCP with handshake, MSS-sized segments, ACKs and FIN ---------------
+// --- pcap: Ethernet/IPv4/TCP with handshake, MSS-sized segments, ACKs and FIN; the connections'
+// packets merged in time order ----------------------------------------------------------------
 function checksum (buffer) {
   let sum = 0
   for (let i = 0; i + 1 < buffer.length; i += 2) sum += buffer.readUInt16BE(i)
@@ -573,7 +574,7 @@ function writePcap (file, serverPort, streams) {
       header.writeUInt32LE(clock % 1e6, 4)
       header.writeUInt32LE(packet.length, 8)
       header.writeUInt32LE(packet.length, 12)
-      records.push(header, packet)
+      records.push({ clock, bytes: [header, packet] })
       src.seq += payload.length + (flags & 0x03 ? 1 : 0)  // SYN and FIN count one
       clock += 10
     }
@@ -597,7 +598,9 @@ function writePcap (file, serverPort, streams) {
   global.writeUInt16LE(4, 6)
   global.writeUInt32LE(262144, 16)
   global.writeUInt32LE(1, 20)
-  writeFileSync(file, Buffer.concat([global, ...records]))
+  // In time order, as a capture has them: a media upload before the message that sends it.
+  records.sort((a, b) => a.clock - b.clock)  // stable: a connection's own packets keep their order
+  writeFileSync(file, Buffer.concat([global, ...records.flatMap((r) => r.bytes)]))
 }
 
 setTimeout(() => { console.error('session.mjs: not done after 60 s'); process.exit(1) }, 60000).unref()

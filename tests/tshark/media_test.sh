@@ -152,6 +152,43 @@ check "HTTP/2: the file exported, byte for byte" cmp -s "$WORK/big.bin" "$WORK/o
 check "  shown on the packet that ends its body" test "$(run_tshark -r "$WORK/h2.pcap" -o "funxmpp.noise_keylog:$WORK/h2.keylog" \
     -T fields -E occurrence=f -e http2.streamid -e funxmpp.media.message_frame -Y funxmpp.media 2>/dev/null)" = "$(printf '1\t10')"
 
+# Bodies of other content types: none (the "http" heuristic), an unknown one (the "media"
+# heuristic), image/jpeg (a type Wireshark has a dissector for: ours when a message names the
+# file, JFIF's as before when none does).
+{
+    printf 'version 6.3\ntransport tcp\nstart 1700013000.0\nseed 14\n'
+    printf 'media untyped documentMessage text/plain random 300 name untyped.txt\n'
+    printf 'media unknown documentMessage text/plain random 400 name unknown.txt\n'
+    printf 'media jpeg imageMessage image/jpeg file photo.jpg\n'
+    printf 'media nobody imageMessage image/jpeg file photo.jpg\n'
+    printf 'client 10.64.7.2:51800\nserver 10.64.7.1:5222\nanalyst-keylog client\nconnect\n'
+    printf 'prologue\nc client-hello\nsend c\ns server-hello\nsend s\nc client-finish\nsend c\n'
+    for m in untyped unknown jpeg; do
+        printf 's <message from="4915112345678@s.whatsapp.net" id="3EB0T%s" type="media"><enc v="2" type="msg">{{signal-media msg %s}}</enc></message>\nsend s\n' "$m" "$m"
+    done
+    printf 'close\nanalyst-keylog none\nclient 10.64.7.2:40004\nserver 10.64.7.9:80\nconnect\n'
+    printf 'c http-media-get untyped\nsend c\ns http-media untyped none\nsend s\n'
+    printf 'c http-media-get unknown\nsend c\ns http-media unknown application/x-unknown-media\nsend s\n'
+    printf 'c http-media-get jpeg\nsend c\ns http-media jpeg image/jpeg\nsend s\n'
+    printf 'c http-media-get nobody\nsend c\ns http-media nobody image/jpeg\nsend s\nclose\n'
+} >"$WORK/typed.session"
+(cd "$WORK" && "$capture_gen" typed.session typed >/dev/null) || { echo "FAIL capture-gen"; exit 1; }
+chmod a+r "$WORK"/typed.*
+typed=(-r "$WORK/typed.pcap" -o "funxmpp.noise_keylog:$WORK/typed.keylog")
+rm -rf "$WORK/out" && mkdir -m 777 "$WORK/out"
+run_tshark "${typed[@]}" -q --export-objects "funxmpp,$WORK/out" >/dev/null 2>&1
+check "no content type, an unknown one, image/jpeg: each named file found and exported" \
+    test "$(cd "$WORK/out" && ls | tr '\n' ' ')" = "image-$photo.jpg unknown.txt untyped.txt "
+check "  each shown on its packet" test "$(run_tshark "${typed[@]}" -T fields -e funxmpp.media.file_name -e funxmpp.media.type \
+    -Y funxmpp.media 2>/dev/null | tr '\t\n' ': ')" = 'untyped.txt:document unknown.txt:document :image '
+protocols() {  # options...: each HTTP answer's protocols and expert items
+    run_tshark "${typed[@]}" "$@" -T fields -e frame.number -e frame.protocols -e _ws.expert.message -Y http.response 2>/dev/null
+}
+check "  a JPEG body no message names: as with the plugin disabled (the others: ours)" \
+    same <(protocols --disable-protocol funxmpp | sed -n '4p') <(protocols | sed -n '4p')
+check "  (the named ones are ours)" test "$(protocols | head -n 3 | cut -f2 | tr '\n' ' ')" = \
+    'eth:ethertype:ip:tcp:http:funxmpp eth:ethertype:ip:tcp:http:funxmpp eth:ethertype:ip:tcp:http:image-jfif '
+
 # A body the snapshot length cut: said, not exported; its message notes that no whole body came.
 {
     printf 'version 6.3\ntransport tcp\nstart 1700011000.0\nseed 12\n'

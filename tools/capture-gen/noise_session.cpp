@@ -531,13 +531,14 @@ std::string http2_media(int side, const ScriptMedia &media)
 }  // namespace
 
 // c http-media NAME: the upload (a POST of the body); c http-media-get NAME: a download's GET;
-// s http-media NAME: the answer carrying the body; c http2-media-get NAME / s http2-media NAME:
+// s http-media NAME [TYPE|none]: the answer carrying the body (of that content type, default
+// application/octet-stream, or with none); c http2-media-get NAME / s http2-media NAME:
 // the same download over h2c, alone on its connection.
 std::string NoiseSession::http_media(int number, int side, const std::string &rest)
 {
     std::istringstream args(rest);
-    std::string kind, name;
-    args >> kind >> name;
+    std::string kind, name, type = "application/octet-stream";
+    args >> kind >> name >> type;
     const auto m = script_media().find(name);
     const bool h2 = kind == (side == 0 ? "http2-media-get" : "http2-media");
     if (m == script_media().end() || (!h2 && kind != "http-media" && kind != "http-media-get") ||
@@ -551,8 +552,8 @@ std::string NoiseSession::http_media(int number, int side, const std::string &re
         return "GET " + media.direct_path + " HTTP/1.1\r\nHost: mmg.whatsapp.net\r\nUser-Agent: capture-gen\r\n\r\n";
     const std::string length = std::to_string(media.enc.size());
     if (side == 1)
-        return "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + length + "\r\n\r\n" +
-               media.enc;
+        return "HTTP/1.1 200 OK\r\n" + (type == "none" ? std::string() : "Content-Type: " + type + "\r\n") +
+               "Content-Length: " + length + "\r\n\r\n" + media.enc;
     std::string token = base64_encode(media.file_enc_sha256);
     for (char &c : token)
         c = c == '+' ? '-' : c == '/' ? '_' : c;

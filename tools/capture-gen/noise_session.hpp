@@ -49,9 +49,10 @@
 //                               names: random media key, sealed; {{signal-media TYPE NAME}} is a
 //                               payload of that Message; a fault is in the body (its MAC), in the
 //                               message's fileSha256, or its mediaKey (31 bytes)
-//   c http-media NAME / c http-media-get NAME / s http-media NAME
+//   c http-media NAME / c http-media-get NAME / s http-media NAME [TYPE|none]
 //                               queue an upload (POST of the body), a download's GET, or the
-//                               answer carrying the body (HTTP/1.1, application/octet-stream)
+//                               answer carrying the body (HTTP/1.1; application/octet-stream,
+//                               or the content type TYPE, or none)
 //   c http2-media-get NAME / s http2-media NAME
 //                               the download over h2c (prior knowledge), stream 1 of its own
 //                               connection: preface, SETTINGS, HEADERS, DATA frames
