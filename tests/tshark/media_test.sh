@@ -20,6 +20,14 @@ printf '%%PDF-1.4 minutes of the meeting\n' >"$WORK/minutes.pdf"
 python3 -c 'import sys, zlib
 def f(n, b): return bytes([n << 3 | 2, len(b)]) + b
 sys.stdout.buffer.write(zlib.compress(bytes([8, 3]) + f(7, f(1, b"4915112345678@s.whatsapp.net") + f(2, b"Grace"))))' >"$WORK/history.zlib"
+noise_opening() {  # NET PORT: a Noise connection from 10.64.NET.2:PORT, the analyst holding its key log
+    printf 'client 10.64.%s.2:%s\nserver 10.64.%s.1:5222\nanalyst-keylog client\nconnect\n' "$1" "$2" "$1"
+    printf 'prologue\nc client-hello\nsend c\ns server-hello\nsend s\nc client-finish\nsend c\n'
+}
+generate() {  # NAME: $WORK/NAME.session made into NAME.pcap and NAME.keylog, readable by tshark's user
+    (cd "$WORK" && "$capture_gen" "$1.session" "$1" >/dev/null) || { echo "FAIL capture-gen $1"; exit 1; }
+    chmod a+r "$WORK/$1".*
+}
 http() {  # c|s http-media... lines of one HTTP connection to the media host
     printf 'client 10.64.4.2:%s\nserver 10.64.4.9:80\nconnect\n' "$1"
     shift
@@ -39,8 +47,7 @@ http() {  # c|s http-media... lines of one HTTP connection to the media host
     printf 'media history protocolMessage.historySyncNotification application/x-protobuf file history.zlib\n'
     printf 'media damaged protocolMessage.historySyncNotification application/x-protobuf random 200\n'
     http 40000 'c http-media photo' 'send c'
-    printf 'client 10.64.4.2:51500\nserver 10.64.4.1:5222\nanalyst-keylog client\nconnect\n'
-    printf 'prologue\nc client-hello\nsend c\ns server-hello\nsend s\nc client-finish\nsend c\n'
+    noise_opening 4 51500
     to='to="4915112345678@s.whatsapp.net"' from='from="4915112345678@s.whatsapp.net"'
     printf 'c <message %s id="3EB0ME01" type="media"><enc v="2" type="msg">{{signal-media msg photo}}</enc></message>\nsend c\n' "$to"
     i=1
@@ -56,8 +63,7 @@ http() {  # c|s http-media... lines of one HTTP connection to the media host
     done
     http 40001 "${lines[@]}" 'c http-media-get lost' 'send c' 's http-media lost' 'send s 1000 drop'
 } >"$WORK/media.session"
-(cd "$WORK" && "$capture_gen" media.session media >/dev/null) || { echo "FAIL capture-gen"; exit 1; }
-chmod a+r "$WORK"/media.*
+generate media
 keys=(-o "funxmpp.noise_keylog:$WORK/media.keylog")
 
 exported() {  # tshark options...: "name size" of each file --export-objects funxmpp writes
@@ -139,13 +145,11 @@ head -c 40000 /dev/urandom >"$WORK/big.bin"
 {
     printf 'version 6.3\ntransport tcp\nstart 1700012000.0\nseed 13\n'
     printf 'media doc documentMessage application/octet-stream file big.bin name big.bin\n'
-    printf 'client 10.64.6.2:51700\nserver 10.64.6.1:5222\nanalyst-keylog client\nconnect\n'
-    printf 'prologue\nc client-hello\nsend c\ns server-hello\nsend s\nc client-finish\nsend c\n'
+    noise_opening 6 51700
     printf 's <message from="4915112345678@s.whatsapp.net" id="3EB0H2" type="media"><enc v="2" type="msg">{{signal-media msg doc}}</enc></message>\nsend s\nclose\n'
     printf 'analyst-keylog none\nclient 10.64.6.2:40003\nserver 10.64.6.9:80\nconnect\nc http2-media-get doc\nsend c\ns http2-media doc\nsend s\nclose\n'
 } >"$WORK/h2.session"
-(cd "$WORK" && "$capture_gen" h2.session h2 >/dev/null) || { echo "FAIL capture-gen"; exit 1; }
-chmod a+r "$WORK"/h2.*
+generate h2
 rm -rf "$WORK/out" && mkdir -m 777 "$WORK/out"
 run_tshark -r "$WORK/h2.pcap" -o "funxmpp.noise_keylog:$WORK/h2.keylog" -q --export-objects "funxmpp,$WORK/out" >/dev/null 2>&1
 check "HTTP/2: the file exported, byte for byte" cmp -s "$WORK/big.bin" "$WORK/out/big.bin"
@@ -161,8 +165,7 @@ check "  shown on the packet that ends its body" test "$(run_tshark -r "$WORK/h2
     printf 'media unknown documentMessage text/plain random 400 name unknown.txt\n'
     printf 'media jpeg imageMessage image/jpeg file photo.jpg\n'
     printf 'media nobody imageMessage image/jpeg file photo.jpg\n'
-    printf 'client 10.64.7.2:51800\nserver 10.64.7.1:5222\nanalyst-keylog client\nconnect\n'
-    printf 'prologue\nc client-hello\nsend c\ns server-hello\nsend s\nc client-finish\nsend c\n'
+    noise_opening 7 51800
     for m in untyped unknown jpeg; do
         printf 's <message from="4915112345678@s.whatsapp.net" id="3EB0T%s" type="media"><enc v="2" type="msg">{{signal-media msg %s}}</enc></message>\nsend s\n' "$m" "$m"
     done
@@ -172,8 +175,7 @@ check "  shown on the packet that ends its body" test "$(run_tshark -r "$WORK/h2
     printf 'c http-media-get jpeg\nsend c\ns http-media jpeg image/jpeg\nsend s\n'
     printf 'c http-media-get nobody\nsend c\ns http-media nobody image/jpeg\nsend s\nclose\n'
 } >"$WORK/typed.session"
-(cd "$WORK" && "$capture_gen" typed.session typed >/dev/null) || { echo "FAIL capture-gen"; exit 1; }
-chmod a+r "$WORK"/typed.*
+generate typed
 typed=(-r "$WORK/typed.pcap" -o "funxmpp.noise_keylog:$WORK/typed.keylog")
 rm -rf "$WORK/out" && mkdir -m 777 "$WORK/out"
 run_tshark "${typed[@]}" -q --export-objects "funxmpp,$WORK/out" >/dev/null 2>&1
@@ -193,13 +195,12 @@ check "  (the named ones are ours)" test "$(protocols | head -n 3 | cut -f2 | tr
 {
     printf 'version 6.3\ntransport tcp\nstart 1700011000.0\nseed 12\n'
     printf 'media doc documentMessage text/plain random 1200 name cut.txt\n'
-    printf 'client 10.64.5.2:51600\nserver 10.64.5.1:5222\nanalyst-keylog client\nconnect\n'
-    printf 'prologue\nc client-hello\nsend c\ns server-hello\nsend s\nc client-finish\nsend c\n'
+    noise_opening 5 51600
     printf 's <message from="4915112345678@s.whatsapp.net" id="3EB0CUT1" type="media"><enc v="2" type="msg">{{signal-media msg doc}}</enc></message>\nsend s\nclose\n'
     printf 'analyst-keylog none\nclient 10.64.5.2:40002\nserver 10.64.5.9:80\nconnect\nc http-media-get doc\nsend c\ns http-media doc\nsend s\nclose\n'
-} >"$WORK/cut.session"
-(cd "$WORK" && "$capture_gen" cut.session whole >/dev/null && editcap -s 700 whole.pcap cut.pcap) || { echo "FAIL capture-gen"; exit 1; }
-chmod a+r "$WORK"/cut.* "$WORK"/whole.*
+} >"$WORK/whole.session"
+generate whole
+(cd "$WORK" && editcap -s 700 whole.pcap cut.pcap && chmod a+r cut.pcap) || { echo "FAIL editcap"; exit 1; }
 rm -rf "$WORK/out" && mkdir -m 777 "$WORK/out"
 run_tshark -r "$WORK/cut.pcap" -o "funxmpp.noise_keylog:$WORK/whole.keylog" -2 -q --export-objects "funxmpp,$WORK/out" >/dev/null 2>&1
 check "a body cut short: nothing exported" test -z "$(ls "$WORK/out")"
