@@ -197,14 +197,19 @@ FUNXMPP_PLAIN(DecodedFrame);
 
 // The one decode of a frame payload, in a C++ scope of its own: on the first pass it also
 // moves the connection's login on. A pass that wants nothing of the stanza only looks at the
-// top-level tag, and decodes just the stanzas that may move a login.
+// top-level tag, and decodes just the stanzas that may move a login, or (`collect_media`) the
+// messages, whose end-to-end payloads name media files.
 void decode_frame(wmem_allocator_t *pool, const guint8 *bytes, std::size_t length, const Dialect &d,
-                  const PacketContext &ctx, const StanzaWants &wants, bool wanted, bool first_pass, DecodedFrame &out)
+                  const PacketContext &ctx, const StanzaWants &wants, bool wanted, bool first_pass,
+                  bool collect_media, DecodedFrame &out)
 {
     out.internal_error = !cpp_scope([&] {
         const bool login = first_pass && ctx.st->noise == nullptr;  // (successor logins are Noise's)
-        if (!wanted && !(login && may_move_login(top_level_tag(d, bytes, length))))
-            return;
+        if (!wanted) {
+            const std::string tag = top_level_tag(d, bytes, length);
+            if (!(login && may_move_login(tag)) && !(collect_media && tag == "message"))
+                return;
+        }
         StanzaWants w = wants;
         w.login = login;
         StanzaText text = decode_stanza(d, bytes, length, w);
@@ -249,6 +254,16 @@ void add_envelopes(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tr
     }
 }
 
+// A message's end-to-end payloads opened, nothing shown: the media files they name are registered.
+void open_envelopes(tvbuff_t *tvb, int offset, packet_info *pinfo, const DecodedFrame &frame)
+{
+    for (std::size_t i = 0; i < frame.envelope_count; ++i) {
+        const EnvelopeAt &e = frame.envelopes[i];
+        if (!e.not_bytes && !e.plaintext)
+            envelope_says(tvb, offset + static_cast<int>(e.offset), static_cast<int>(e.length), e.type, pinfo, false);
+    }
+}
+
 void report_internal_error(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, int offset, int length)
 {
     proto_tree_add_expert(tree, pinfo, &fields.ei_internal, tvb, offset, length);
@@ -268,7 +283,7 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     // With a key log, the first pass opens every end-to-end payload: the media files messages
     // name must be known before the pass reaches their transfers (DESIGN 2.9).
     const bool collect_media = first_pass && media_files_collected();
-    const bool wanted = anything_wanted(tree, pinfo, tap) || collect_media;
+    const bool wanted = anything_wanted(tree, pinfo, tap);
     if (!wanted && !first_pass)
         return;
     // The XML is wanted by a visible tree, by a filter or field extraction naming
@@ -280,15 +295,19 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     const TreeWanted tree_wanted = element_tree_wanted(tree);
     wants.record = tree_wanted == TreeWanted::Elements ? &arena : nullptr;
     DecodedFrame frame{};
-    decode_frame(pinfo->pool, bytes, static_cast<std::size_t>(length), d, ctx, wants, wanted, first_pass, frame);
+    decode_frame(pinfo->pool, bytes, static_cast<std::size_t>(length), d, ctx, wants, wanted, first_pass, collect_media,
+                 frame);
     if (first_pass && frame.login != nullptr)
         frame_facts(pinfo, ctx.position, true)->login = frame.login;
     if (frame.internal_error) {
         report_internal_error(pinfo, tree, tvb, offset, length);
         return;
     }
-    if (!wanted)
+    if (!wanted) {
+        if (collect_media)
+            open_envelopes(tvb, offset, pinfo, frame);
         return;
+    }
 
     const DecodeResult &result = frame.result;
     if (result.ok())
