@@ -26,6 +26,6 @@ if grep -E 'warning:' /tmp/build.log; then echo "the build is not clean"; exit 1
 ls build/plugins/*/epan/funxmpp.so
 echo "== tshark tests"
 ctest --test-dir build --output-on-failure --no-tests=error -j"$(nproc)" \
-    -R '^(tshark\.(golden\.|real_captures|tls_registration|tls_websocket|noise_prefs|noise_keylog|e2e|conversation_views|label_edges)|batch\.|captures\.up_to_date|cli\.|install\.)'
+    -R '^(tshark\.(golden\.|real_captures|tls_registration|tls_websocket|noise_prefs|noise_keylog|e2e|media|conversation_views|label_edges)|batch\.|captures\.up_to_date|cli\.|install\.)'
 echo "== package"
 tools/package-test.sh build

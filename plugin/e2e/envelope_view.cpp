@@ -223,7 +223,7 @@ bool e2e_fields_referenced(proto_tree *tree)
                       hf.ei_undecryptable.hf, hf.ei_bad_message.hf, hf.ei_unknown_field.hf})
         if (proto_field_is_referenced(tree, field))
             return true;
-    return false;
+    return media_links_referenced(tree);
 }
 
 void add_envelope_not_bytes(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int offset, int length, EnvelopeType type)

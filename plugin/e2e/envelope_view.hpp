@@ -15,7 +15,8 @@
 namespace funxmpp::ws {
 
 void register_e2e_fields(int proto, expert_module_t *expert);
-// A filter or a field extraction names one of the funxmpp.e2e fields.
+// A filter or a field extraction names one of the funxmpp.e2e fields (or a media field a message
+// shows).
 bool e2e_fields_referenced(proto_tree *tree);
 
 // What the envelope of `size` bytes at `offset` says when the key log opens it (else both

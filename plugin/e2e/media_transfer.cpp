@@ -467,6 +467,15 @@ void add_media_links(proto_tree *tree, tvbuff_t *message, packet_info *pinfo, co
     }
 }
 
+bool media_links_referenced(proto_tree *tree)
+{
+    for (int field : {mf.transfer_frame, mf.ei_no_transfer.hf, mf.ei_transfer_earlier.hf, mf.ei_unknown_type.hf,
+                      mf.ei_malformed.hf})
+        if (proto_field_is_referenced(tree, field))
+            return true;
+    return false;
+}
+
 void register_media_transfer(int proto, expert_module_t *expert)
 {
     static hf_register_info fields[] = {

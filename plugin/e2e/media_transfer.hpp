@@ -38,6 +38,9 @@ void note_media_files(packet_info *pinfo, const e2e::DecodedMessage &decoded, st
 // (yet); an unknown media type or a media key that cannot be one, said.
 void add_media_links(proto_tree *tree, tvbuff_t *message, packet_info *pinfo, const e2e::DecodedMessage &decoded);
 
+// A filter or a field extraction names a field add_media_links adds.
+bool media_links_referenced(proto_tree *tree);
+
 // A picture handed to Wireshark's dissector for it; the columns stay ours and a broken
 // picture spoils only its own subtree.
 void show_picture(dissector_handle_t handle, tvbuff_t *picture, packet_info *pinfo, proto_tree *tree);
