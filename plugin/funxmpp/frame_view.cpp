@@ -280,9 +280,6 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     const bool tap = have_tap_listener(funxmpp_tap());
     // Nothing shows this pass (no column, no tap of ours, a tree nobody reads, as in tshark -q
     // -z endpoints,tcp): following the login is all there is to do.
-    // With a key log, the first pass opens every end-to-end payload: the media files messages
-    // name must be known before the pass reaches their transfers (DESIGN 2.9).
-    const bool collect_media = first_pass && media_files_collected();
     const bool wanted = anything_wanted(tree, pinfo, tap);
     if (!wanted && !first_pass)
         return;
@@ -294,6 +291,10 @@ void dissect_payload(tvbuff_t *tvb, int offset, int length, packet_info *pinfo, 
     wants.head = tap;
     const TreeWanted tree_wanted = element_tree_wanted(tree);
     wants.record = tree_wanted == TreeWanted::Elements ? &arena : nullptr;
+    // With a key log, the first pass opens every end-to-end payload: the media files messages
+    // name must be known before the pass reaches their transfers (DESIGN 2.9). Where a tree
+    // shows the envelopes, it opens them.
+    const bool collect_media = first_pass && tree_wanted == TreeWanted::Nothing && media_files_collected();
     DecodedFrame frame{};
     decode_frame(pinfo->pool, bytes, static_cast<std::size_t>(length), d, ctx, wants, wanted, first_pass, collect_media,
                  frame);
