@@ -27,11 +27,13 @@ void register_media_transfer(int proto, expert_module_t *expert);
 // "media" and "http" heuristics).
 void handoff_media_transfer();
 
-// Whether the first pass must open every end-to-end payload: the key log is set, so the media
-// files messages name are to be known before the pass reaches their transfers.
+// Whether the first pass must open the end-to-end payloads of message stanzas (where no tree
+// does): the key log is set, so the files messages name are to be known before the pass
+// reaches their transfers.
 bool media_files_collected();
 
-// A Message opened for the first time, in the first pass: the files it names are looked for.
+// A Message opened for the first time (in the first pass, unless its key log line came later):
+// the files it names are looked for.
 void note_media_files(packet_info *pinfo, const e2e::DecodedMessage &decoded, std::string_view message);
 
 // At a Message's tree: for each file it names, the frame of its transfer, or why there is none
