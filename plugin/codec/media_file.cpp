@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "codec/media_file.hpp"
 
-#include <gcrypt.h>
-
 #include <algorithm>
 #include <cctype>
 #include <utility>
 #include <cstring>
 
-#include "codec/aes_handles.hpp"
+#include "codec/signal_payload.hpp"
 
 namespace funxmpp::e2e {
 
@@ -34,15 +32,6 @@ std::string info_of(std::string_view hkdf_type)
     info += hkdf_type;
     info += " Keys";
     return info;
-}
-
-bool cbc(std::string &data, const MediaKeys &k, bool encrypt)
-{
-    gcry_cipher_hd_t h = aes256_handle(AesMode::Cbc, k.cipher_key);
-    auto *bytes = reinterpret_cast<unsigned char *>(data.data());
-    return h != nullptr && gcry_cipher_setiv(h, k.iv.data(), k.iv.size()) == 0 &&
-           (encrypt ? gcry_cipher_encrypt(h, bytes, data.size(), nullptr, 0)
-                    : gcry_cipher_decrypt(h, bytes, data.size(), nullptr, 0)) == 0;
 }
 
 std::optional<noise::Key32> mac_of(const MediaKeys &k, std::string_view ciphertext)
@@ -120,13 +109,12 @@ OpenedMedia open_media(std::string_view enc, std::string_view media_key, std::st
         return out;
     }
     std::string file(ciphertext);
-    if (!cbc(file, *keys, false)) {
+    if (!aes256_cbc(file, keys->cipher_key, keys->iv, false)) {
         out.fault = MediaFault::Crypto;
         return out;
     }
-    const auto pad = static_cast<std::uint8_t>(file.back());
-    if (pad == 0 || pad > kBlock ||
-        !std::all_of(file.end() - pad, file.end(), [pad](char c) { return static_cast<std::uint8_t>(c) == pad; })) {
+    const std::uint8_t pad = trailing_padding(file, kBlock);
+    if (pad == 0) {
         out.fault = MediaFault::Padding;
         return out;
     }
@@ -153,9 +141,9 @@ std::string seal_media(std::string_view file, std::string_view media_key, std::s
     if (!keys)
         return {};
     std::string data(file);
-    const std::size_t pad = kBlock - data.size() % kBlock;
-    data.append(pad, static_cast<char>(pad));
-    const std::optional<noise::Key32> mac = cbc(data, *keys, true) ? mac_of(*keys, data) : std::nullopt;
+    pkcs7_pad(data);
+    const std::optional<noise::Key32> mac =
+        aes256_cbc(data, keys->cipher_key, keys->iv, true) ? mac_of(*keys, data) : std::nullopt;
     if (!mac)
         return {};
     data.append(reinterpret_cast<const char *>(mac->data()), kMediaMacLength);

@@ -18,6 +18,7 @@
 #include "codec/noise.hpp"
 #include "codec/proto_json.hpp"
 #include "codec/proto_schema.hpp"
+#include "codec/signal_payload.hpp"
 
 namespace funxmpp::e2e {
 
@@ -34,7 +35,7 @@ struct MediaKind {
 const MediaKind *media_kind_of(std::string_view message_type);
 
 struct MediaKeys {
-    std::array<std::uint8_t, 16> iv;
+    Iv iv;
     noise::Key32 cipher_key, mac_key;
 };
 // nullopt when the media key is not 32 bytes, or libgcrypt refuses.

@@ -11,8 +11,9 @@ namespace {
 
 constexpr std::size_t kBlock = 16;
 
-// AES-256-CBC over whole blocks, in place; false if libgcrypt refuses.
-bool cbc(std::string &data, const noise::Key32 &key, const Iv &iv, bool encrypt)
+}  // namespace
+
+bool aes256_cbc(std::string &data, const noise::Key32 &key, const Iv &iv, bool encrypt)
 {
     gcry_cipher_hd_t h = aes256_handle(AesMode::Cbc, key);
     auto *bytes = reinterpret_cast<unsigned char *>(data.data());
@@ -21,7 +22,6 @@ bool cbc(std::string &data, const noise::Key32 &key, const Iv &iv, bool encrypt)
                     : gcry_cipher_decrypt(h, bytes, data.size(), nullptr, 0)) == 0;
 }
 
-// n in 1..limit, and the last n bytes of `data` all n; 0 otherwise.
 std::uint8_t trailing_padding(std::string_view data, std::size_t limit)
 {
     if (data.empty())
@@ -35,7 +35,11 @@ std::uint8_t trailing_padding(std::string_view data, std::size_t limit)
     return n;
 }
 
-}  // namespace
+void pkcs7_pad(std::string &data)
+{
+    const std::size_t pkcs7 = kBlock - data.size() % kBlock;
+    data.append(pkcs7, static_cast<char>(pkcs7));
+}
 
 const char *payload_fault_text(PayloadFault f)
 {
@@ -57,7 +61,7 @@ OpenedPayload open_payload(std::string_view ciphertext, const noise::Key32 &key,
         return out;
     }
     std::string plain(ciphertext);
-    if (!cbc(plain, key, iv, false)) {
+    if (!aes256_cbc(plain, key, iv, false)) {
         out.fault = PayloadFault::Crypto;
         return out;
     }
@@ -81,9 +85,8 @@ std::string seal_payload(std::string_view message, std::uint8_t padding, const n
 {
     std::string data(message);
     data.append(padding, static_cast<char>(padding));
-    const std::size_t pkcs7 = kBlock - data.size() % kBlock;
-    data.append(pkcs7, static_cast<char>(pkcs7));
-    return cbc(data, key, iv, true) ? data : std::string();
+    pkcs7_pad(data);
+    return aes256_cbc(data, key, iv, true) ? data : std::string();
 }
 
 }  // namespace funxmpp::e2e

@@ -32,6 +32,14 @@ struct OpenedPayload {
 };
 OpenedPayload open_payload(std::string_view ciphertext, const noise::Key32 &key, const Iv &iv);
 
+// AES-256-CBC over whole 16-byte blocks, in place (libgcrypt); false if libgcrypt refuses.
+// The end-to-end layer's cipher, for payloads and media files alike.
+bool aes256_cbc(std::string &data, const noise::Key32 &key, const Iv &iv, bool encrypt);
+// n in 1..limit with the last n bytes of `data` all n (PKCS#7, WhatsApp's padding); 0 otherwise.
+std::uint8_t trailing_padding(std::string_view data, std::size_t limit);
+// PKCS#7 padding to a whole number of 16-byte blocks, appended.
+void pkcs7_pad(std::string &data);
+
 // For the generator and tests: `message`, padded with `padding` (1..16) bytes of that value as
 // WhatsApp does, then PKCS#7, encrypted. Empty on a libgcrypt failure.
 std::string seal_payload(std::string_view message, std::uint8_t padding, const noise::Key32 &key, const Iv &iv);
