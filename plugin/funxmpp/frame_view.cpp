@@ -206,6 +206,8 @@ void decode_frame(wmem_allocator_t *pool, const guint8 *bytes, std::size_t lengt
     out.internal_error = !cpp_scope([&] {
         const bool login = first_pass && ctx.st->noise == nullptr;  // (successor logins are Noise's)
         if (!wanted) {
+            if (!login && !collect_media)
+                return;
             const std::string tag = top_level_tag(d, bytes, length);
             if (!(login && may_move_login(tag)) && !(collect_media && tag == "message"))
                 return;
